@@ -1,0 +1,20 @@
+// Deletes i18n/AI cache entries that are expired or older than 30 days. Idempotent and batched.
+import { defineJob } from '../src/jobs/define.ts';
+import { deleteInBatches } from '../src/jobs/batches.ts';
+import { cacheCleanupStatement } from '../src/domain/i18n-cache.ts';
+
+export const MAX_AGE_DAYS = 30;
+
+export default defineJob({
+  name: 'cleanupI18nCache',
+  description: 'Cleanup old i18n cache entries',
+  schedule: '0 3 * * *',
+  timeoutMs: 10 * 60_000,
+  async run(ctx) {
+    const now = Date.now();
+    const cutoff = now - MAX_AGE_DAYS * 24 * 60 * 60_000;
+    const stats = await deleteInBatches(ctx, cacheCleanupStatement(ctx.db), [now, cutoff]);
+    ctx.logger.info('i18n cache cleaned', { cleanedCount: stats.deleted });
+    return { cleanedCount: stats.deleted, batches: stats.batches };
+  },
+});

@@ -1,0 +1,25 @@
+// Deletes preview sessions that are expired (expiresAt < now) or revoked. Idempotent: a second run
+// finds nothing. Deletes in small time-boxed batches that step aside for API writers.
+import { defineJob } from '../src/jobs/define.ts';
+import { deleteInBatches } from '../src/jobs/batches.ts';
+import { previewCleanupStatements } from '../src/domain/preview-sessions.ts';
+
+export default defineJob({
+  name: 'cleanupPreviewSessions',
+  description: 'Cleanup expired preview sessions',
+  schedule: '0 */6 * * *',
+  timeoutMs: 10 * 60_000,
+  async run(ctx) {
+    const statements = previewCleanupStatements(ctx.db);
+    const now = Date.now();
+    const expired = await deleteInBatches(ctx, statements.expired, [now]);
+    const revoked = await deleteInBatches(ctx, statements.revoked, []);
+    ctx.logger.info('Preview sessions cleaned', { expiredCount: expired.deleted, revokedCount: revoked.deleted });
+    return {
+      expiredCount: expired.deleted,
+      revokedCount: revoked.deleted,
+      batches: expired.batches + revoked.batches,
+      yieldedMs: Math.round(expired.yieldedMs + revoked.yieldedMs),
+    };
+  },
+});

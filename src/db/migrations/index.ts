@@ -1,0 +1,5 @@
+import type { Migration } from '../migrate.ts';
+import { coreMigration } from './001-core.ts';
+
+/** Every migration, in order. Add a file NNN-name.ts and list it here; never edit a shipped one. */
+export const migrations: readonly Migration[] = [coreMigration];

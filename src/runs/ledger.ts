@@ -1,0 +1,186 @@
+// The job_runs ledger: every run, scheduled, manual, catch-up or queued, is one row.
+// All SQL about runs lives here; the scheduler and the API call these functions.
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/open.ts';
+import type { JobDetails, RunTrigger } from '../jobs/define.ts';
+
+export const RUN_STATUSES = ['running', 'success', 'failed', 'skipped', 'abandoned', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export type FinalStatus = Exclude<RunStatus, 'running'>;
+
+export interface JobRun {
+  id: string;
+  name: string;
+  status: RunStatus;
+  trigger: RunTrigger;
+  startedAt: string;
+  endedAt: string | null;
+  durationMs: number | null;
+  details: JobDetails | null;
+  error: string | null;
+  jobId: string | null;
+  traceId: string | null;
+}
+
+interface RunRow {
+  id: string;
+  name: string;
+  status: RunStatus;
+  trigger: RunTrigger;
+  started_at: number;
+  ended_at: number | null;
+  duration_ms: number | null;
+  details: string | null;
+  error: string | null;
+  job_id: string | null;
+  trace_id: string | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function parseDetails(text: string | null): JobDetails | null {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as JobDetails;
+  } catch {
+    return { raw: text };
+  }
+}
+
+export function toJobRun(row: RunRow): JobRun {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    trigger: row.trigger,
+    startedAt: iso(row.started_at)!,
+    endedAt: iso(row.ended_at),
+    durationMs: row.duration_ms,
+    details: parseDetails(row.details),
+    error: row.error,
+    jobId: row.job_id,
+    traceId: row.trace_id,
+  };
+}
+
+export interface StartRunInput {
+  name: string;
+  trigger: RunTrigger;
+  owner: string;
+  jobId?: string;
+  traceId?: string;
+  now?: number;
+}
+
+export type StartRunResult = { started: true; runId: string } | { started: false; runningRunId: string };
+
+/**
+ * Opens a 'running' row unless the job already has one (no overlapping runs, across processes:
+ * the check and the insert share one IMMEDIATE transaction).
+ */
+export function startRun(db: Db, input: StartRunInput): StartRunResult {
+  return db
+    .transaction((): StartRunResult => {
+      const running = db
+        .prepare(`SELECT id FROM job_runs WHERE name = ? AND status = 'running' LIMIT 1`)
+        .get(input.name) as { id: string } | undefined;
+      if (running) return { started: false, runningRunId: running.id };
+      const runId = insertRun(db, { ...input, status: 'running' });
+      return { started: true, runId };
+    })
+    .immediate();
+}
+
+/** Opens a running row without the overlap check (queue jobs: their own claim is the guard). */
+export function openRun(db: Db, input: StartRunInput): string {
+  return insertRun(db, { ...input, status: 'running' });
+}
+
+function insertRun(db: Db, input: StartRunInput & { status: RunStatus; error?: string }): string {
+  const id = randomUUID();
+  const now = input.now ?? Date.now();
+  const ended = input.status === 'running' ? null : now;
+  db.prepare(
+    `INSERT INTO job_runs (id, name, status, trigger, started_at, ended_at, duration_ms, error, owner, job_id, trace_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(id, input.name, input.status, input.trigger, now, ended, ended === null ? null : 0, input.error ?? null,
+    input.owner, input.jobId ?? null, input.traceId ?? null);
+  return id;
+}
+
+/** A tick that found the job still running: recorded, not silently dropped. */
+export function recordSkipped(db: Db, input: StartRunInput & { reason: string }): string {
+  return insertRun(db, { ...input, status: 'skipped', error: input.reason });
+}
+
+export interface FinishRunInput {
+  status: FinalStatus;
+  details?: JobDetails | null;
+  error?: string | null;
+  now?: number;
+}
+
+/** Closes a running row. Returns false when it was already closed (first writer wins). */
+export function finishRun(db: Db, runId: string, input: FinishRunInput): boolean {
+  const now = input.now ?? Date.now();
+  const result = db
+    .prepare(
+      `UPDATE job_runs SET status = ?, ended_at = ?, duration_ms = MAX(0, ? - started_at), details = ?, error = ?
+       WHERE id = ? AND status = 'running'`,
+    )
+    .run(input.status, now, now, input.details ? JSON.stringify(input.details) : null, input.error ?? null, runId);
+  return result.changes === 1;
+}
+
+export function getRun(db: Db, runId: string): JobRun | undefined {
+  const row = db.prepare(`SELECT * FROM job_runs WHERE id = ?`).get(runId) as RunRow | undefined;
+  return row && toJobRun(row);
+}
+
+export interface RunFilter {
+  name?: string;
+  status?: RunStatus;
+  trigger?: RunTrigger;
+  jobId?: string;
+  limit: number;
+  offset?: number;
+}
+
+export function listRuns(db: Db, filter: RunFilter): JobRun[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.name) (where.push('name = ?'), params.push(filter.name));
+  if (filter.status) (where.push('status = ?'), params.push(filter.status));
+  if (filter.trigger) (where.push('trigger = ?'), params.push(filter.trigger));
+  if (filter.jobId) (where.push('job_id = ?'), params.push(filter.jobId));
+  const sql = `SELECT * FROM job_runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+               ORDER BY started_at DESC, rowid DESC LIMIT ? OFFSET ?`;
+  const rows = db.prepare(sql).all(...params, filter.limit, filter.offset ?? 0) as RunRow[];
+  return rows.map(toJobRun);
+}
+
+/** The newest run of a job that actually ran (skipped ticks do not count). */
+export function lastRun(db: Db, name: string): JobRun | undefined {
+  const row = db
+    .prepare(`SELECT * FROM job_runs WHERE name = ? AND status != 'skipped' ORDER BY started_at DESC, rowid DESC LIMIT 1`)
+    .get(name) as RunRow | undefined;
+  return row && toJobRun(row);
+}
+
+export function runningRuns(db: Db): { id: string; name: string; owner: string | null; job_id: string | null }[] {
+  return db.prepare(`SELECT id, name, owner, job_id FROM job_runs WHERE status = 'running'`).all() as never;
+}
+
+/** Closes runs left 'running' by owners that are gone (a crashed or killed process). */
+export function closeAbandonedRuns(db: Db, isOwnerGone: (owner: string | null) => boolean, now = Date.now()): number {
+  let closed = 0;
+  db.transaction(() => {
+    for (const run of runningRuns(db)) {
+      if (run.job_id !== null || !isOwnerGone(run.owner)) continue; // queue runs are recovered by the queue
+      if (finishRun(db, run.id, { status: 'abandoned', error: 'The process running this job stopped before it finished', now })) {
+        closed += 1;
+      }
+    }
+  }).immediate();
+  return closed;
+}

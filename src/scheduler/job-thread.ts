@@ -1,0 +1,57 @@
+// Runs inside a Bree worker thread: one run of one scheduled job. It opens its own connection to
+// the shared database, runs the job and, on success, closes its job_runs row itself. Failures are
+// left to the main thread, which sees the thread's error or exit code and records them.
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase } from '../db/open.ts';
+import { WriteGate } from '../db/write-gate.ts';
+import { loadJobFile } from '../jobs/load.ts';
+import { createLogger, type LogLevel } from '../log/logger.ts';
+import { finishRun } from '../runs/ledger.ts';
+import { CANCEL, forwardLog, type ThreadToMain } from '../threads/messages.ts';
+import type { RunTrigger } from '../jobs/define.ts';
+
+export interface JobThreadData {
+  runId: string;
+  jobFile: string;
+  databasePath: string;
+  trigger: RunTrigger;
+  gate: SharedArrayBuffer;
+  logLevel: LogLevel | 'silent';
+}
+
+const port = parentPort!;
+const data = (workerData as { run: JobThreadData }).run;
+const post = (m: ThreadToMain) => port.postMessage(m);
+
+const controller = new AbortController();
+port.on('message', (message) => {
+  if (message === CANCEL) controller.abort(new Error('Cancelled'));
+});
+
+const { definition } = await loadJobFile(data.jobFile);
+const logger = createLogger({ level: data.logLevel, sink: forwardLog(post) }, { job: definition.name, runId: data.runId });
+const gate = new WriteGate(data.gate);
+const db = openDatabase(data.databasePath);
+try {
+  const details =
+    (await definition.run({
+      db,
+      signal: controller.signal,
+      logger,
+      runId: data.runId,
+      trigger: data.trigger,
+      payload: undefined,
+      envelope: { payload: undefined },
+      progress: (processed, total) => post({ type: 'progress', processed, total: total ?? null }),
+      yieldToWriters: () => gate.yieldToWriters(),
+    })) ?? {};
+  // The worker appends its own result to the ledger; the main thread only fills in failures.
+  finishRun(db, data.runId, { status: 'success', details });
+  post({ type: 'result', details });
+} finally {
+  db.close();
+  // Let the thread end on its own once the job is done (Bree's 'done' message would also remove
+  // the main thread's exit listener, which records failures).
+  port.removeAllListeners('message');
+  port.unref();
+}

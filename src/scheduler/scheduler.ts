@@ -1,0 +1,339 @@
+// JobScheduler: the programmatic API of seed 002 (register, list, start, stop, runNow, getStatus,
+// getJobStatus) over Bree. It owns the rules users rely on: one scheduler per database (a lease in
+// SQLite), no overlapping runs (recorded as skipped), one catch-up run after downtime, real timeouts,
+// bounded shutdown, and a job_runs row for every run whatever happens to its thread.
+import type { Worker } from 'node:worker_threads';
+import type { Db } from '../db/open.ts';
+import { WriteGate } from '../db/write-gate.ts';
+import { describeCron, nextDue } from '../jobs/cron.ts';
+import type { JobDetails, RunTrigger } from '../jobs/define.ts';
+import type { LoadedJob } from '../jobs/load.ts';
+import { errorFields, type Logger } from '../log/logger.ts';
+import * as ledger from '../runs/ledger.ts';
+import { isThreadMessage } from '../threads/messages.ts';
+import { createBreeRunner, type BreeRunner } from './bree.ts';
+import { missedJobs, recordFirstSeen } from './catch-up.ts';
+import { JobAlreadyRunningError, JobsDisabledError, UnknownJobError } from './errors.ts';
+import type { JobThreadData } from './job-thread.ts';
+import { acquireLease, readLease, releaseLease } from './lease.ts';
+import { isOwnerGone, markLive, markStopped, newOwnerId } from './owner.ts';
+
+export interface SchedulerOptions {
+  db: Db;
+  databasePath: string;
+  /** Loaded job files; those with a schedule are registered. */
+  jobs?: LoadedJob[];
+  logger: Logger;
+  enabled: boolean;
+  timezone?: string;
+  leaseMs?: number;
+  shutdownGraceMs?: number;
+  gate?: WriteGate;
+  logLevel?: JobThreadData['logLevel'];
+}
+
+export type SchedulerRole = 'disabled' | 'stopped' | 'standby' | 'leader';
+
+export interface RunOutcome {
+  runId: string;
+  name: string;
+  status: ledger.FinalStatus;
+  details: JobDetails | null;
+  error: string | null;
+  durationMs: number | null;
+}
+
+export interface RunHandle {
+  runId: string;
+  name: string;
+  done: Promise<RunOutcome>;
+}
+
+export interface JobStatus {
+  name: string;
+  description: string;
+  schedule: string;
+  scheduleText: string;
+  timeoutMs: number;
+  running: boolean;
+  lastRun: Pick<ledger.JobRun, 'id' | 'status' | 'trigger' | 'startedAt' | 'endedAt' | 'durationMs'> | null;
+  nextRun: string | null;
+}
+
+interface Inflight {
+  name: string;
+  runId: string;
+  worker?: Worker;
+  cancelRequested: boolean;
+  done: Promise<RunOutcome>;
+  settle(outcome: RunOutcome): void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+export class JobScheduler {
+  readonly owner = newOwnerId();
+  readonly timezone: string;
+  private readonly jobs = new Map<string, LoadedJob>();
+  private readonly inflight = new Map<string, Inflight>();
+  private readonly gate: WriteGate;
+  private readonly leaseMs: number;
+  private runner?: BreeRunner;
+  private role: SchedulerRole = 'stopped';
+  private starting?: Promise<void>;
+  private leaseTimer?: NodeJS.Timeout;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.timezone = options.timezone ?? 'UTC';
+    this.gate = options.gate ?? new WriteGate();
+    this.leaseMs = options.leaseMs ?? 15_000;
+    for (const job of options.jobs ?? []) if (job.definition.schedule) this.register(job);
+  }
+
+  register(job: LoadedJob): void {
+    if (this.starting) throw new Error('Register jobs before start()');
+    if (!job.definition.schedule) throw new Error(`Job "${job.definition.name}" has no schedule`);
+    if (this.jobs.has(job.definition.name)) throw new Error(`Job "${job.definition.name}" is already registered`);
+    this.jobs.set(job.definition.name, job);
+  }
+
+  list(): LoadedJob[] {
+    return [...this.jobs.values()];
+  }
+
+  has(name: string): boolean {
+    return this.jobs.has(name);
+  }
+
+  get enabled(): boolean {
+    return this.options.enabled;
+  }
+
+  get currentRole(): SchedulerRole {
+    return this.options.enabled ? this.role : 'disabled';
+  }
+
+  /** Idempotent: a second call (a dev reload, a double import) returns the first start. */
+  start(): Promise<void> {
+    this.starting ??= this.doStart();
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
+    const { db, logger } = this.options;
+    if (!this.options.enabled) {
+      logger.info('Jobs scheduler disabled (JOBS_ENABLED=false): no scheduler and no job threads');
+      return;
+    }
+    markLive(this.owner);
+    this.closeAbandoned();
+    recordFirstSeen(db, [...this.jobs.keys()]);
+    this.runner = createBreeRunner(this.list(), this.timezone, {
+      onTick: (name) => void this.runOrRecordSkip(name, 'schedule'),
+      onWorker: (name, worker, run) => this.watch(name, worker, run),
+    });
+    await this.runner.init();
+    this.role = 'standby';
+    await this.contendForLease();
+    this.leaseTimer = setInterval(() => void this.contendForLease(), Math.max(250, this.leaseMs / 3));
+    this.leaseTimer.unref();
+  }
+
+  private closeAbandoned(): void {
+    const closed = ledger.closeAbandonedRuns(this.options.db, isOwnerGone);
+    if (closed > 0) this.options.logger.warn('Closed runs left running by a stopped process', { abandoned: closed });
+  }
+
+  private async contendForLease(): Promise<void> {
+    if (this.role !== 'standby' && this.role !== 'leader') return;
+    let holds = false;
+    try {
+      holds = acquireLease(this.options.db, this.owner, this.leaseMs);
+    } catch (err) {
+      this.options.logger.error('Could not renew the scheduler lease', errorFields(err));
+    }
+    if (holds && this.role === 'standby') await this.lead();
+    else if (!holds && this.role === 'leader') this.stepDown();
+    else if (!holds && !this.announcedStandby) {
+      this.announcedStandby = true;
+      this.options.logger.info('Jobs scheduler standing by: another scheduler holds this database', {
+        holder: readLease(this.options.db)?.owner,
+      });
+    }
+  }
+  private announcedStandby = false;
+
+  private async lead(): Promise<void> {
+    const { logger, db } = this.options;
+    this.role = 'leader';
+    logger.info('Jobs scheduler enabled', { owner: this.owner, timezone: this.timezone });
+    logger.info('Scheduled jobs:');
+    for (const job of this.list()) {
+      const cron = job.definition.schedule!;
+      logger.info(`  - ${job.definition.name}: ${describeCron(cron).toLowerCase()} (${cron})`, { job: job.definition.name, schedule: cron });
+    }
+    this.closeAbandoned(); // a leader that took over also closes what the dead one left running
+    await this.runner!.startTimers();
+    const scheduled = this.list().map((j) => ({ name: j.definition.name, schedule: j.definition.schedule! }));
+    for (const name of missedJobs(db, scheduled, this.timezone)) {
+      logger.info('Catching up a run missed while the server was down', { job: name });
+      void this.runOrRecordSkip(name, 'catch-up');
+    }
+  }
+
+  private stepDown(): void {
+    this.role = 'standby';
+    this.runner?.stopTimers();
+    this.options.logger.warn('Scheduler lease lost to another process; standing by', { owner: this.owner });
+  }
+
+  private async runOrRecordSkip(name: string, trigger: RunTrigger): Promise<void> {
+    try {
+      await this.runNow(name, trigger);
+    } catch (err) {
+      if (err instanceof JobAlreadyRunningError) {
+        ledger.recordSkipped(this.options.db, { name, trigger, owner: this.owner, reason: `Still running (run ${err.runningRunId})` });
+        this.options.logger.warn('Skipped a run: the previous run is still going', { job: name, trigger, runningRunId: err.runningRunId });
+      } else {
+        this.options.logger.error('Could not start a run', { job: name, trigger, ...errorFields(err) });
+      }
+    }
+  }
+
+  /** Starts a run in a worker thread now. Throws UnknownJobError, JobAlreadyRunningError, JobsDisabledError. */
+  async runNow(name: string, trigger: RunTrigger = 'manual'): Promise<RunHandle> {
+    const job = this.jobs.get(name);
+    if (!job) throw new UnknownJobError(name);
+    if (!this.runner || this.role === 'stopped') throw new JobsDisabledError();
+    const { db, logger } = this.options;
+    const started = ledger.startRun(db, { name, trigger, owner: this.owner });
+    if (!started.started) throw new JobAlreadyRunningError(name, started.runningRunId);
+    const runId = started.runId;
+    let settle!: (o: RunOutcome) => void;
+    const done = new Promise<RunOutcome>((resolve) => (settle = resolve));
+    this.inflight.set(runId, { name, runId, cancelRequested: false, done, settle });
+    logger.info('Job run started', { job: name, runId, trigger });
+    const data: JobThreadData = {
+      runId,
+      jobFile: job.file,
+      databasePath: this.options.databasePath,
+      trigger,
+      gate: this.gate.buffer,
+      logLevel: this.options.logLevel ?? 'info',
+    };
+    try {
+      if (!(await this.runner.launch(name, data))) this.finish(runId, { status: 'skipped', error: 'A thread for this job was still exiting' });
+    } catch (err) {
+      this.finish(runId, { status: 'failed', error: `Could not start the worker thread: ${(err as Error).message}` });
+    }
+    return { runId, name, done };
+  }
+
+  private watch(name: string, worker: Worker, run: JobThreadData): void {
+    const inflight = this.inflight.get(run.runId);
+    if (inflight) inflight.worker = worker;
+    const timeoutMs = this.jobs.get(name)!.timeoutMs;
+    let error: string | undefined;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      void worker.terminate();
+    }, timeoutMs);
+    worker.on('message', (message) => {
+      if (!isThreadMessage(message) || message.type !== 'log') return;
+      const { level, msg, time: _time, ...fields } = message.record;
+      this.options.logger[level](msg, fields);
+    });
+    worker.on('error', (err) => (error = err.message));
+    worker.on('exit', (code) => {
+      clearTimeout(timer);
+      if (timedOut) this.finish(run.runId, { status: 'failed', error: `Timed out after ${timeoutMs} ms; the worker thread was terminated` });
+      else if (inflight?.cancelRequested) this.finish(run.runId, { status: 'cancelled', error: error ?? 'Stopped at shutdown' });
+      else if (error !== undefined) this.finish(run.runId, { status: 'failed', error });
+      else if (code !== 0) this.finish(run.runId, { status: 'failed', error: `Worker thread exited with code ${code}` });
+      // Exit code 0 after a success the thread recorded itself: finish() only reads the row back.
+      else this.finish(run.runId, { status: 'failed', error: 'Worker thread exited without reporting a result' });
+    });
+  }
+
+  /** Records the outcome unless the thread already did, then settles the run's promise. */
+  private finish(runId: string, outcome: { status: ledger.FinalStatus; error: string }): void {
+    const { db, logger } = this.options;
+    ledger.finishRun(db, runId, outcome);
+    const run = ledger.getRun(db, runId)!;
+    const result: RunOutcome = {
+      runId,
+      name: run.name,
+      status: run.status as ledger.FinalStatus,
+      details: run.details,
+      error: run.error,
+      durationMs: run.durationMs,
+    };
+    const fields = { job: run.name, runId, status: run.status, durationMs: run.durationMs, details: run.details ?? undefined };
+    if (run.status === 'success') logger.info('Job run finished', fields);
+    else logger.error('Job run finished', { ...fields, error: run.error });
+    const inflight = this.inflight.get(runId);
+    this.inflight.delete(runId);
+    inflight?.settle(result);
+  }
+
+  /** Stops the timers, asks running jobs to cancel, waits up to the grace period, then terminates. */
+  async stop(graceMs = this.options.shutdownGraceMs ?? 10_000): Promise<void> {
+    if (this.starting) await this.starting.catch(() => undefined);
+    if (this.role === 'stopped') return;
+    clearInterval(this.leaseTimer);
+    this.runner?.stopTimers();
+    const running = [...this.inflight.values()];
+    for (const run of running) {
+      run.cancelRequested = true;
+      run.worker?.postMessage('cancel');
+    }
+    if (running.length) this.options.logger.info('Waiting for running jobs', { jobs: running.map((r) => r.name), graceMs });
+    await Promise.race([Promise.all(running.map((r) => r.done)), sleep(graceMs)]);
+    for (const run of this.inflight.values()) void run.worker?.terminate();
+    await Promise.all(running.map((r) => r.done));
+    if (this.role === 'leader') releaseLease(this.options.db, this.owner);
+    markStopped(this.owner);
+    this.role = 'stopped';
+    this.options.logger.info('Jobs scheduler stopped');
+  }
+
+  /** Resolves when every run in flight now has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.inflight.values()].map((r) => r.done));
+  }
+
+  getJobStatus(name: string): JobStatus | undefined {
+    const job = this.jobs.get(name);
+    if (!job) return undefined;
+    const { db } = this.options;
+    const last = ledger.lastRun(db, name);
+    const schedule = job.definition.schedule!;
+    const running = [...this.inflight.values()].some((r) => r.name === name) || last?.status === 'running';
+    return {
+      name,
+      description: job.definition.description,
+      schedule,
+      scheduleText: describeCron(schedule),
+      timeoutMs: job.timeoutMs,
+      running,
+      lastRun: last
+        ? { id: last.id, status: last.status, trigger: last.trigger, startedAt: last.startedAt, endedAt: last.endedAt, durationMs: last.durationMs }
+        : null,
+      nextRun: this.currentRole === 'disabled' ? null : (nextDue(schedule, this.timezone)?.toISOString() ?? null),
+    };
+  }
+
+  getStatus() {
+    const holder = this.options.enabled ? readLease(this.options.db) : undefined;
+    return {
+      running: this.role === 'leader',
+      enabled: this.options.enabled,
+      role: this.currentRole,
+      timezone: this.timezone,
+      leaseHolder: holder ? { owner: holder.owner, expiresAt: new Date(holder.expiresAt).toISOString() } : null,
+      runningJobs: new Set([...this.inflight.values()].map((r) => r.name)).size,
+      jobs: this.list().map((j) => this.getJobStatus(j.definition.name)!),
+    };
+  }
+}
