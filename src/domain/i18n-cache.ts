@@ -53,8 +53,6 @@ export function cacheStats(db: Db, now = Date.now()): { count: number; expired: 
 export function cacheCleanupStatement(db: Db): Statement {
   return db.prepare(
     `DELETE FROM i18n_cache WHERE rowid IN (
-       SELECT rowid FROM i18n_cache WHERE expires_at < ?1
-       UNION SELECT rowid FROM i18n_cache WHERE created_at < ?2
-       LIMIT ?3)`,
+       SELECT rowid FROM i18n_cache WHERE expires_at < ? OR created_at < ? LIMIT ?)`,
   );
 }

@@ -31,6 +31,7 @@ export interface LoggerOptions {
 export function formatPretty(r: LogRecord): string {
   const { level, time, msg, ...rest } = r;
   const extra = Object.entries(rest)
+    .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(' ');
   return `${time.slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${msg}${extra ? ' ' + extra : ''}`;

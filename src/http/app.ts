@@ -1,0 +1,60 @@
+// createApp(deps): the whole HTTP API as a Hono app, with no globals, so tests build one per
+// database and call app.request() without a port.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Db } from '../db/open.ts';
+import type { WriteGate } from '../db/write-gate.ts';
+import type { Logger } from '../log/logger.ts';
+import type { JobScheduler } from '../scheduler/scheduler.ts';
+import { authenticate, requireRole } from './auth/auth.ts';
+import { ADMIN_ROLES } from './auth/roles.ts';
+import { ApiError, errorBody, handleError } from './errors.ts';
+import { healthRoutes } from './routes/health.ts';
+import { i18nCacheRoutes } from './routes/i18n-cache.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import { previewSessionAdminRoutes, previewSessionPublicRoutes } from './routes/preview-sessions.ts';
+import { traceContext } from './trace.ts';
+
+export interface AppDeps {
+  db: Db;
+  scheduler: JobScheduler;
+  logger: Logger;
+  gate: WriteGate;
+  jwtSecret: string;
+  /** How long POST /api/jobs/run/:name waits for the result before answering 202. */
+  runWaitMs: number;
+  bodyLimitBytes: number;
+}
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono();
+  const auth = authenticate(deps.jwtSecret);
+  const adminOnly = requireRole(ADMIN_ROLES);
+
+  app.use('*', traceContext());
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.bodyLimitBytes,
+      onError: (c) => c.json(errorBody(new ApiError(413, 'PAYLOAD_TOO_LARGE', `Body larger than ${deps.bodyLimitBytes} bytes`)), 413),
+    }),
+  );
+
+  // Public routes.
+  app.route('/api', healthRoutes(deps));
+  app.route('/api/preview-sessions', previewSessionPublicRoutes(deps));
+
+  // Owner/admin routes.
+  for (const path of ['/api/jobs', '/api/jobs/*', '/api/preview-sessions', '/api/preview-sessions/:token/revoke', '/api/i18n-cache', '/api/i18n-cache/*']) {
+    app.use(path, auth, adminOnly);
+  }
+  app.route('/api/jobs', jobRoutes(deps));
+  app.route('/api/preview-sessions', previewSessionAdminRoutes(deps));
+  app.route('/api/i18n-cache', i18nCacheRoutes(deps));
+
+  app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}`, code: 'NOT_FOUND' }, 404));
+  app.onError(handleError(deps.logger));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,65 @@
+// Builds and starts the whole engine in this process: database, migrations, job files, scheduler,
+// HTTP server. server.ts calls it for `npm start`; tests and benchmarks call it with their own config.
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config/config.ts';
+import { resolveJwtSecret } from './config/jwt-secret.ts';
+import { migrate } from './db/migrate.ts';
+import { openDatabase, type Db } from './db/open.ts';
+import { WriteGate } from './db/write-gate.ts';
+import { createApp, type App } from './http/app.ts';
+import { loadJobs } from './jobs/load.ts';
+import { createLogger, type Logger } from './log/logger.ts';
+import { JobScheduler } from './scheduler/scheduler.ts';
+
+export interface Runtime {
+  config: Config;
+  db: Db;
+  app: App;
+  scheduler: JobScheduler;
+  logger: Logger;
+  /** Base URL the server listens on, e.g. http://127.0.0.1:3000 */
+  url: string;
+  /** Stops the scheduler (bounded by SHUTDOWN_GRACE_MS), the server and the database. */
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(config: Config, logger: Logger = createLogger({ level: config.logLevel, format: config.logFormat })): Promise<Runtime> {
+  const jwtSecret = resolveJwtSecret(config, logger);
+  const db = openDatabase(config.databasePath);
+  const applied = migrate(db);
+  if (applied.length) logger.info('Database migrated', { path: config.databasePath, applied });
+  const jobs = await loadJobs(config.jobsDir);
+  const gate = new WriteGate();
+  const scheduler = new JobScheduler({
+    db,
+    databasePath: config.databasePath,
+    jobs,
+    logger,
+    enabled: config.jobsEnabled,
+    timezone: config.timezone,
+    leaseMs: config.schedulerLeaseMs,
+    shutdownGraceMs: config.shutdownGraceMs,
+    gate,
+    logLevel: config.logLevel,
+  });
+  const app = createApp({ db, scheduler, logger, gate, jwtSecret, runWaitMs: config.runWaitMs, bodyLimitBytes: config.bodyLimitBytes });
+
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+  });
+  const address = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host}:${address.port}`;
+  logger.info('Nightshift listening', { url, database: config.databasePath, jobsEnabled: config.jobsEnabled });
+  await scheduler.start();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await scheduler.stop(config.shutdownGraceMs);
+      db.close();
+    })());
+  return { config, db, app, scheduler, logger, url, stop };
+}

@@ -1,0 +1,31 @@
+// `npm start`: configuration from the environment, then the engine; SIGTERM/SIGINT stop it cleanly.
+import { ConfigError, parseConfig } from './config/config.ts';
+import { createLogger } from './log/logger.ts';
+import { startRuntime } from './runtime.ts';
+
+let config;
+try {
+  config = parseConfig(process.env);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}
+const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+
+try {
+  const runtime = await startRuntime(config, logger);
+  let signals = 0;
+  const shutdown = async (signal: string) => {
+    if (++signals > 1) return; // a second signal while stopping is ignored; the grace period is bounded
+    logger.info('Shutting down', { signal, graceMs: config.shutdownGraceMs });
+    await runtime.stop();
+    logger.info('Stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+} catch (err) {
+  if (err instanceof ConfigError) logger.error(err.message);
+  else logger.error('Failed to start', { err: (err as Error).message, stack: (err as Error).stack });
+  process.exit(1);
+}
