@@ -1,0 +1,118 @@
+// Shared test helpers: a fresh SQLite file in a temp dir per test, a scheduler or app built on it,
+// tokens, and log capture. Every test gets its own database; nothing is shared between tests.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { migrate } from '../../src/db/migrate.ts';
+import { openDatabase, type Db } from '../../src/db/open.ts';
+import { WriteGate } from '../../src/db/write-gate.ts';
+import { createApp, type App } from '../../src/http/app.ts';
+import { signToken } from '../../src/http/auth/auth.ts';
+import type { Role } from '../../src/http/auth/roles.ts';
+import { loadJobs, type LoadedJob } from '../../src/jobs/load.ts';
+import { createLogger, type LogRecord, type Logger } from '../../src/log/logger.ts';
+import { JobScheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.ts';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const JOBS_DIR = join(REPO_ROOT, 'jobs');
+export const FIXTURE_JOBS_DIR = join(REPO_ROOT, 'test', 'fixtures', 'jobs');
+export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!!';
+
+export interface TempDb {
+  dir: string;
+  path: string;
+  db: Db;
+  cleanup(): void;
+}
+
+/** A migrated database file in a new temp dir. */
+export function tempDb(): TempDb {
+  const dir = mkdtempSync(join(tmpdir(), 'nightshift-test-'));
+  const path = join(dir, 'test.db');
+  const db = openDatabase(path);
+  migrate(db);
+  return {
+    dir,
+    path,
+    db,
+    cleanup() {
+      try {
+        db.close();
+      } catch {
+        /* already closed */
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CapturedLogs {
+  logger: Logger;
+  records: LogRecord[];
+  messages(): string[];
+}
+
+export function captureLogs(): CapturedLogs {
+  const records: LogRecord[] = [];
+  const logger = createLogger({ level: 'debug', sink: (r) => records.push(r) });
+  return { logger, records, messages: () => records.map((r) => r.msg) };
+}
+
+export function token(role: Role, options: { sub?: string; ttlSeconds?: number; secret?: string } = {}): Promise<string> {
+  return signToken({ sub: options.sub ?? `test-${role}`, role, ttlSeconds: options.ttlSeconds }, options.secret ?? TEST_SECRET);
+}
+
+export async function bearer(role: Role): Promise<Record<string, string>> {
+  return { authorization: `Bearer ${await token(role)}` };
+}
+
+export interface TestScheduler {
+  scheduler: JobScheduler;
+  logs: CapturedLogs;
+}
+
+/** A scheduler over the given job files (or dir) on a temp database. Call scheduler.stop() after. */
+export async function testScheduler(
+  t: TempDb,
+  jobs: LoadedJob[] | string,
+  options: Partial<SchedulerOptions> = {},
+): Promise<TestScheduler> {
+  const logs = captureLogs();
+  const loaded = typeof jobs === 'string' ? await loadJobs(jobs) : jobs;
+  const scheduler = new JobScheduler({
+    db: t.db,
+    databasePath: t.path,
+    jobs: loaded,
+    logger: logs.logger,
+    enabled: true,
+    leaseMs: 2_000,
+    shutdownGraceMs: 2_000,
+    ...options,
+  });
+  return { scheduler, logs };
+}
+
+export interface TestApp extends TestScheduler {
+  app: App;
+  gate: WriteGate;
+}
+
+/** The HTTP app in-process (call app.request), with a real scheduler over the shipped jobs. */
+export async function testApp(t: TempDb, options: Partial<SchedulerOptions> & { runWaitMs?: number; jobsDir?: string } = {}): Promise<TestApp> {
+  const { scheduler, logs } = await testScheduler(t, options.jobsDir ?? JOBS_DIR, options);
+  const gate = new WriteGate();
+  const app = createApp({ db: t.db, scheduler, logger: logs.logger, gate, jwtSecret: TEST_SECRET, runWaitMs: options.runWaitMs ?? 20_000, bodyLimitBytes: 100 * 1024 });
+  return { app, scheduler, logs, gate };
+}
+
+/** Polls until `check` returns a truthy value or the time runs out (then throws). */
+export async function waitFor<T>(check: () => T | Promise<T>, { timeoutMs = 10_000, intervalMs = 25, what = 'condition' } = {}): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
