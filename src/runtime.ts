@@ -57,8 +57,12 @@ export async function startRuntime(config: Config, logger: Logger = createLogger
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Stop accepting connections first; requests in flight (e.g. a manual run being awaited) end
+      // when the scheduler settles their runs. Whatever is still open after that is cut.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await scheduler.stop(config.shutdownGraceMs);
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await closed;
       db.close();
     })());
   return { config, db, app, scheduler, logger, url, stop };
