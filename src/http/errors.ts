@@ -27,7 +27,9 @@ export function errorBody(err: ApiError) {
 
 export function handleError(logger: Logger) {
   return (err: Error, c: Context) => {
-    if (err instanceof ApiError) return c.json(errorBody(err), err.status);
+    if (err instanceof ApiError) {
+      return c.json(errorBody(err), err.status, err.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {});
+    }
     if (err instanceof HTTPException) {
       // hono's own middleware (jwt, body limit) throws these.
       if (err.status === 401) {

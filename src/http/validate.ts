@@ -1,6 +1,6 @@
 // zod validation for bodies, queries and params, turning failures into 400 {error, code, field}.
 import type { Context } from 'hono';
-import type { ZodType } from 'zod';
+import { z, type ZodType } from 'zod';
 import { ApiError, badRequest } from './errors.ts';
 
 function fail(error: { issues: { path: PropertyKey[]; message: string }[] }, where: string): never {
@@ -35,3 +35,22 @@ export async function readJson<T>(c: Context, schema: ZodType<T>): Promise<T> {
 export function readQuery<T>(c: Context, schema: ZodType<T>): T {
   return parseWith(schema, c.req.query(), 'query');
 }
+
+/** A query-string integer: digits only (no "0x10", "1e2" or ""), absent means `fallback`. */
+export function queryInt(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((v) => v ?? fallback);
+}
+
+/** An ISO 8601 date-time with offset, within years 1970-9999 so it round-trips through the API. */
+export const isoDateTime = z.iso
+  .datetime({ offset: true })
+  .refine((v) => {
+    const ms = Date.parse(v);
+    return Number.isFinite(ms) && ms >= 0 && ms < Date.UTC(10000, 0, 1);
+  }, 'must be a date between 1970 and 9999');

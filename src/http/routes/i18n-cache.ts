@@ -2,12 +2,12 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { cacheStats, putCacheEntry } from '../../domain/i18n-cache.ts';
 import type { AppDeps } from '../app.ts';
-import { readJson } from '../validate.ts';
+import { isoDateTime, readJson } from '../validate.ts';
 
 const putBody = z.object({
   promptHash: z.string().min(1).max(200),
   value: z.string().max(64 * 1024),
-  expiresAt: z.iso.datetime({ offset: true }),
+  expiresAt: isoDateTime,
 });
 
 export function i18nCacheRoutes(deps: AppDeps) {

@@ -6,13 +6,13 @@ import { JobAlreadyRunningError, JobsDisabledError, UnknownJobError } from '../.
 import type { RunOutcome } from '../../scheduler/scheduler.ts';
 import type { AppDeps } from '../app.ts';
 import { ApiError, conflict, notFound } from '../errors.ts';
-import { readQuery } from '../validate.ts';
+import { queryInt, readQuery } from '../validate.ts';
 
 export const MAX_RUNS_LIMIT = 500;
 
 const runsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_RUNS_LIMIT).default(50),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: queryInt(1, MAX_RUNS_LIMIT, 50),
+  offset: queryInt(0, 1_000_000_000, 0),
   name: z.string().min(1).max(100).optional(),
   status: z.enum(RUN_STATUSES).optional(),
   trigger: z.enum(['schedule', 'manual', 'catch-up', 'queue']).optional(),

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { createPreviewSession, revokePreviewSession, validatePreviewSession } from '../../domain/preview-sessions.ts';
 import type { AppDeps } from '../app.ts';
 import { ApiError, notFound } from '../errors.ts';
-import { readJson } from '../validate.ts';
+import { isoDateTime, readJson } from '../validate.ts';
 
-const createBody = z.object({ expiresAt: z.iso.datetime({ offset: true }) });
+const createBody = z.object({ expiresAt: isoDateTime });
 
 const REFUSALS = {
   NOT_FOUND: new ApiError(404, 'NOT_FOUND', 'Preview session not found'),
