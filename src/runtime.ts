@@ -11,12 +11,17 @@ import { createApp, type App } from './http/app.ts';
 import { loadJobs } from './jobs/load.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { JobScheduler } from './scheduler/scheduler.ts';
+import { Queue, QueueRunner } from './queue/index.ts';
 
 export interface Runtime {
   config: Config;
   db: Db;
   app: App;
   scheduler: JobScheduler;
+  /** Enqueue, read and control queue jobs (works without a runner). */
+  queue: Queue;
+  /** Runs queue jobs; undefined when JOBS_ENABLED=false or QUEUE_WORKERS=0. */
+  runner: QueueRunner | undefined;
   logger: Logger;
   /** Base URL the server listens on, e.g. http://127.0.0.1:3000 */
   url: string;
@@ -43,7 +48,24 @@ export async function startRuntime(config: Config, logger: Logger = createLogger
     gate,
     logLevel: config.logLevel,
   });
-  const app = createApp({ db, scheduler, logger, gate, jwtSecret, runWaitMs: config.runWaitMs, bodyLimitBytes: config.bodyLimitBytes });
+  const runner =
+    config.jobsEnabled && config.queueWorkers > 0
+      ? new QueueRunner({
+          db,
+          databasePath: config.databasePath,
+          jobs,
+          logger,
+          workers: config.queueWorkers,
+          pollIntervalMs: config.queuePollIntervalMs,
+          leaseMs: config.queueLeaseMs,
+          shutdownGraceMs: config.shutdownGraceMs,
+          gate,
+          logLevel: config.logLevel,
+        })
+      : undefined;
+  // The runner claims right after an enqueue or a cancel in this process instead of at its next poll.
+  const queue = new Queue({ db, jobs, logger, gate, onEnqueue: (job) => runner?.wake(job.runAt), onCancel: (id) => runner?.cancel(id) });
+  const app = createApp({ db, scheduler, queue, logger, gate, jwtSecret, runWaitMs: config.runWaitMs, bodyLimitBytes: config.bodyLimitBytes });
 
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
@@ -53,6 +75,7 @@ export async function startRuntime(config: Config, logger: Logger = createLogger
   const url = `http://${host}:${address.port}`;
   logger.info('Nightshift listening', { url, database: config.databasePath, jobsEnabled: config.jobsEnabled });
   await scheduler.start();
+  await runner?.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -60,10 +83,11 @@ export async function startRuntime(config: Config, logger: Logger = createLogger
       // Stop accepting connections first; requests in flight (e.g. a manual run being awaited) end
       // when the scheduler settles their runs. Whatever is still open after that is cut.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await runner?.stop(config.shutdownGraceMs);
       await scheduler.stop(config.shutdownGraceMs);
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       await closed;
       db.close();
     })());
-  return { config, db, app, scheduler, logger, url, stop };
+  return { config, db, app, scheduler, queue, runner, logger, url, stop };
 }

@@ -22,6 +22,7 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   QUEUE_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
   QUEUE_POLL_INTERVAL_MS: z.coerce.number().int().min(1).default(500),
+  QUEUE_LEASE_MS: z.coerce.number().int().min(1_000).default(30_000),
   RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),
 });
@@ -45,6 +46,8 @@ export interface Config {
   logLevel: RawConfig['LOG_LEVEL'];
   queueWorkers: number;
   queuePollIntervalMs: number;
+  /** How long a claimed queue job is held without renewal before another runner may recover it. */
+  queueLeaseMs: number;
   retentionDays: number;
   bodyLimitBytes: number;
 }
@@ -76,6 +79,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     logLevel: c.LOG_LEVEL,
     queueWorkers: c.QUEUE_WORKERS,
     queuePollIntervalMs: c.QUEUE_POLL_INTERVAL_MS,
+    queueLeaseMs: c.QUEUE_LEASE_MS,
     retentionDays: c.RETENTION_DAYS,
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
   };

@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Db } from '../db/open.ts';
 import type { WriteGate } from '../db/write-gate.ts';
 import type { Logger } from '../log/logger.ts';
+import type { Queue } from '../queue/index.ts';
 import type { JobScheduler } from '../scheduler/scheduler.ts';
 import { authenticate, requireRole } from './auth/auth.ts';
 import { ADMIN_ROLES } from './auth/roles.ts';
@@ -12,12 +13,14 @@ import { ApiError, errorBody, handleError } from './errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { i18nCacheRoutes } from './routes/i18n-cache.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { enqueueRoute, queueRoutes } from './routes/queue.ts';
 import { previewSessionAdminRoutes, previewSessionPublicRoutes } from './routes/preview-sessions.ts';
 import { traceContext } from './trace.ts';
 
 export interface AppDeps {
   db: Db;
   scheduler: JobScheduler;
+  queue: Queue;
   logger: Logger;
   gate: WriteGate;
   jwtSecret: string;
@@ -49,6 +52,11 @@ export function createApp(deps: AppDeps) {
     app.use(path, auth, adminOnly);
   }
   app.route('/api/jobs', jobRoutes(deps));
+  app.route('/api/jobs', enqueueRoute(deps));
+  // The queue: progress is readable by any signed-in role, the rest needs owner or admin.
+  app.use('/api/v1/jobs', auth);
+  app.use('/api/v1/jobs/*', auth);
+  app.route('/api/v1/jobs', queueRoutes(deps, adminOnly));
   app.route('/api/preview-sessions', previewSessionAdminRoutes(deps));
   app.route('/api/i18n-cache', i18nCacheRoutes(deps));
 

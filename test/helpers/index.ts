@@ -13,6 +13,7 @@ import type { Role } from '../../src/http/auth/roles.ts';
 import { loadJobs, type LoadedJob } from '../../src/jobs/load.ts';
 import { createLogger, type LogRecord, type Logger } from '../../src/log/logger.ts';
 import { JobScheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.ts';
+import { Queue } from '../../src/queue/index.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const JOBS_DIR = join(REPO_ROOT, 'jobs');
@@ -96,14 +97,18 @@ export async function testScheduler(
 export interface TestApp extends TestScheduler {
   app: App;
   gate: WriteGate;
+  /** The queue the app enqueues into (no runner: tests that need jobs to run start a QueueRunner). */
+  queue: Queue;
 }
 
 /** The HTTP app in-process (call app.request), with a real scheduler over the shipped jobs. */
 export async function testApp(t: TempDb, options: Partial<SchedulerOptions> & { runWaitMs?: number; jobsDir?: string } = {}): Promise<TestApp> {
-  const { scheduler, logs } = await testScheduler(t, options.jobsDir ?? JOBS_DIR, options);
+  const jobs = await loadJobs(options.jobsDir ?? JOBS_DIR);
+  const { scheduler, logs } = await testScheduler(t, jobs, options);
   const gate = new WriteGate();
-  const app = createApp({ db: t.db, scheduler, logger: logs.logger, gate, jwtSecret: TEST_SECRET, runWaitMs: options.runWaitMs ?? 20_000, bodyLimitBytes: 100 * 1024 });
-  return { app, scheduler, logs, gate };
+  const queue = new Queue({ db: t.db, jobs, logger: logs.logger, gate });
+  const app = createApp({ db: t.db, scheduler, queue, logger: logs.logger, gate, jwtSecret: TEST_SECRET, runWaitMs: options.runWaitMs ?? 20_000, bodyLimitBytes: 100 * 1024 });
+  return { app, scheduler, logs, gate, queue };
 }
 
 /** Polls until `check` returns a truthy value or the time runs out (then throws). */

@@ -1,0 +1,105 @@
+// Exports the run history (job_runs) to CSV under <database dir>/exports/ (data/exports/ by
+// default). A long job done politely: chunks of `chunkSize` rows, progress after each chunk, a stop
+// between chunks when cancelled (the partial file is removed), and the file only appears, under its
+// final name, once complete.
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { defineJob } from '../src/jobs/define.ts';
+import { RUN_STATUSES } from '../src/runs/ledger.ts';
+
+const COLUMNS = ['id', 'name', 'status', 'trigger', 'started_at', 'ended_at', 'duration_ms', 'job_id', 'trace_id', 'error', 'details'] as const;
+
+interface Row {
+  rowid: number;
+  id: string;
+  name: string;
+  status: string;
+  trigger: string;
+  started_at: number;
+  ended_at: number | null;
+  duration_ms: number | null;
+  job_id: string | null;
+  trace_id: string | null;
+  error: string | null;
+  details: string | null;
+}
+
+/** RFC 4180: quote fields with a comma, quote or line break; double the quotes inside. */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvLine(row: Row): string {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const values = { ...row, started_at: iso(row.started_at), ended_at: iso(row.ended_at) };
+  return COLUMNS.map((c) => csvField(values[c])).join(',') + '\n';
+}
+
+/** Where exports go: next to the database file (data/nightshift.db -> data/exports/). */
+export function exportDir(databasePath: string): string {
+  return join(dirname(resolve(databasePath)), 'exports');
+}
+
+export default defineJob({
+  name: 'exportRuns',
+  description: 'Export run history (job_runs) to CSV under data/exports',
+  timeoutMs: 30 * 60_000,
+  payload: z
+    .object({
+      name: z.string().min(1).max(100).optional(),
+      status: z.enum(RUN_STATUSES).optional(),
+      since: z.iso.datetime({ offset: true }).optional(),
+      chunkSize: z.number().int().min(10).max(10_000).default(1_000),
+      /** Pause between chunks, to leave the disk to other work (0: just yield). */
+      pauseMs: z.number().int().min(0).max(5_000).default(0),
+    })
+    .prefault({}),
+  async run(ctx) {
+    const { name, status, since, chunkSize, pauseMs } = ctx.payload;
+    const where = ['rowid <= @maxRowid', 'rowid > @after'];
+    if (name) where.push('name = @name');
+    if (status) where.push('status = @status');
+    if (since) where.push('started_at >= @since');
+    const params = { name: name ?? null, status: status ?? null, since: since ? Date.parse(since) : null };
+    // A fixed snapshot: rows added while exporting are left for the next export.
+    const { maxRowid } = ctx.db.prepare(`SELECT coalesce(max(rowid), 0) AS maxRowid FROM job_runs`).get() as { maxRowid: number };
+    const countWhere = where.filter((w) => !w.startsWith('rowid > '));
+    const { total } = ctx.db.prepare(`SELECT count(*) AS total FROM job_runs WHERE ${countWhere.join(' AND ')}`).get({ ...params, maxRowid }) as { total: number };
+    const chunk = ctx.db.prepare(`SELECT rowid, ${COLUMNS.join(', ')} FROM job_runs WHERE ${where.join(' AND ')} ORDER BY rowid LIMIT @limit`);
+
+    const dir = exportDir(ctx.db.name);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `job-runs-${new Date().toISOString().replace(/[:.]/g, '-')}-${ctx.runId.slice(-12)}.csv`);
+    const partial = `${file}.partial`;
+    const fd = openSync(partial, 'w');
+    let rows = 0;
+    let bytes = 0;
+    try {
+      bytes += writeSync(fd, COLUMNS.join(',') + '\n');
+      ctx.progress(0, total);
+      for (let after = 0; ; ) {
+        ctx.signal.throwIfAborted();
+        const batch = chunk.all({ ...params, maxRowid, after, limit: chunkSize }) as Row[];
+        if (batch.length === 0) break;
+        bytes += writeSync(fd, batch.map(csvLine).join(''));
+        rows += batch.length;
+        after = batch[batch.length - 1]!.rowid;
+        ctx.progress(rows, total);
+        // Yield even without a pause, so a cancel message reaches this thread between chunks.
+        await sleep(pauseMs, undefined, { signal: ctx.signal });
+      }
+      closeSync(fd);
+      renameSync(partial, file);
+    } catch (err) {
+      closeSync(fd);
+      rmSync(partial, { force: true });
+      throw err;
+    }
+    ctx.logger.info('Run history exported', { file, rows, bytes });
+    return { file, rows, bytes };
+  },
+});

@@ -1,0 +1,22 @@
+// The durable queue, on the same SQLite file as the app's data. Public API:
+//
+//   enqueue(db, jobs, input)        store a job; synchronous, joins the caller's transaction (enqueue.ts)
+//   new Queue({ db, jobs, logger, gate?, onEnqueue?, onCancel? })
+//     .enqueue(input)               -> { job, created }      (same as enqueue(), then wakes the runner)
+//     .get(id) / .list({ status?, type?, limit, offset? }) / .progress(id) / .counts()
+//     .cancel(id)                   -> { outcome: 'cancelled' | 'cancelling' | 'finished' | 'not_found', job? }
+//     .retry(id)                    -> { outcome: 'retried' | 'not_retryable' | 'not_found', job? }
+//   new QueueRunner({ db, databasePath, jobs, logger, workers?, pollIntervalMs?, leaseMs?, ... })
+//     .start() / .stop(graceMs?) / .wake() / .cancel(id) / .stats()
+//
+// Handlers: defineJob (src/jobs/define.ts) or defineQueueJob (adds jobId/attempt to the context and
+// the threadConcurrency option); throw retryAfter(ms) for a specific retry delay, NonRetryableError
+// to fail at once. Delivery is at-least-once (store/leases.ts): handlers should be idempotent.
+export { enqueue } from './enqueue.ts';
+export { Queue, MAX_LIST_LIMIT, type QueueOptions } from './queue.ts';
+export { QueueRunner, type QueueRunnerOptions, type RunnerState } from './runner.ts';
+export { defineQueueJob, DEFAULT_MAX_ATTEMPTS, type QueueJobContext, type QueueJobDefinition, type QueueJobOptions } from './define.ts';
+export { NonRetryableError, QueueValidationError, RetryAfterError, UnknownJobTypeError, retryAfter, type ValidationIssue } from './errors.ts';
+export { DEFAULT_BACKOFF, retryDelay, type BackoffOptions } from './backoff.ts';
+export { ERROR_LOG_LIMIT } from './store/rows.ts';
+export * from './types.ts';

@@ -1,0 +1,12 @@
+import { tempDb } from '/work/main/test/helpers/index.ts';
+const t = tempDb();
+t.db.exec('create table x (a integer primary key, b text)');
+const ins = t.db.prepare('insert into x (b) values (?)');
+let s = performance.now();
+for (let i = 0; i < 5000; i++) ins.run('hello');
+console.log('commits/s', Math.round(5000 / ((performance.now() - s) / 1000)));
+t.db.pragma('wal_autocheckpoint = 0');
+s = performance.now();
+for (let i = 0; i < 5000; i++) ins.run('hello');
+console.log('commits/s no ckpt', Math.round(5000 / ((performance.now() - s) / 1000)));
+t.cleanup();

@@ -1,0 +1,58 @@
+// One scheduler per database: start() is idempotent on one instance, and a second instance in the
+// same process (a dev reload, a double import) stands by until the first stops, then takes over.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { waitFor } from '../helpers/index.ts';
+import { BOUNDED, FIXTURE_DIRS, harness, runRows, sleep } from '../helpers/scheduler-fixtures.ts';
+
+const TICK = 'fixture.tick';
+
+test('start() twice on the same instance schedules once', BOUNDED, async (t) => {
+  const h = harness(t);
+  const { scheduler, logs } = await h.scheduler(FIXTURE_DIRS.everySecond, { leaseMs: 1_000 });
+
+  const first = scheduler.start();
+  const second = scheduler.start();
+  assert.equal(first, second, 'the second call returns the first start');
+  await Promise.all([first, second, scheduler.start()]);
+
+  // Let the every-second job tick a few times. Two sets of timers would fire twice per tick (two
+  // runs, or a run plus a recorded skip), so group the tick rows by the second they fired in: each
+  // second must hold exactly one. (Ticks fire on the second; rounding keeps a tick's rows together.)
+  await waitFor(() => runRows(h.db, TICK).filter((r) => r.trigger === 'schedule').length >= 3, { what: '3 ticks' });
+  const ticks = runRows(h.db, TICK).filter((r) => r.trigger === 'schedule');
+  const perSecond = new Map<number, number>();
+  for (const r of ticks) perSecond.set(Math.round(r.started_at / 1000), (perSecond.get(Math.round(r.started_at / 1000)) ?? 0) + 1);
+  assert.deepEqual([...perSecond.values()].filter((n) => n > 1), [], 'one row per tick');
+  assert.ok(ticks.filter((r) => r.status === 'success').length >= 2, 'the ticks really ran');
+  assert.equal(logs.messages().filter((m) => m === 'Jobs scheduler enabled').length, 1);
+});
+
+test('a second instance on the same database stands by, runs no ticks, and takes over when the first stops', BOUNDED, async (t) => {
+  const h = harness(t);
+  const a = await h.scheduler(FIXTURE_DIRS.everySecond, { leaseMs: 1_000 });
+  // The second instance uses its own connection to the same file, as a reloaded module would.
+  const b = await h.scheduler(FIXTURE_DIRS.everySecond, { leaseMs: 1_000, db: h.connection() });
+  await a.scheduler.start();
+  await b.scheduler.start();
+
+  assert.equal(a.scheduler.getStatus().role, 'leader');
+  const standby = b.scheduler.getStatus();
+  assert.equal(standby.role, 'standby');
+  assert.equal(standby.running, false);
+  assert.equal(standby.leaseHolder?.owner, a.scheduler.owner);
+
+  // Over several lease periods, only the leader's ticks run; the standby one never fires.
+  await sleep(2_500);
+  assert.equal(b.scheduler.getStatus().role, 'standby', 'still standing by after lease renewals');
+  const byOwner = (owner: string) => h.db.prepare(`SELECT COUNT(*) FROM job_runs WHERE owner = ?`).pluck().get(owner) as number;
+  assert.ok(byOwner(a.scheduler.owner) >= 1, 'the leader ran ticks');
+  assert.equal(byOwner(b.scheduler.owner), 0, 'the standby ran nothing');
+  assert.ok(b.logs.messages().includes('Jobs scheduler standing by: another scheduler holds this database'));
+
+  // stop() releases the lease; the standby sees it on its next renewal (every leaseMs / 3).
+  await a.scheduler.stop();
+  await waitFor(() => b.scheduler.getStatus().role === 'leader', { timeoutMs: 3_000, what: 'the standby to take over' });
+  assert.equal(b.scheduler.getStatus().running, true);
+  await waitFor(() => byOwner(b.scheduler.owner) >= 1, { what: 'a run by the new leader' });
+});
