@@ -5,4 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t files < <(find src jobs test -name '*.test.ts' -not -path '*/node_modules/*' | sort)
 if [ ${#files[@]} -eq 0 ]; then echo "no test files found" >&2; exit 1; fi
-exec node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-1}" "$@" "${files[@]}"
+# Each test is bounded (--test-timeout) and so is the whole run: a regression that leaves a worker
+# thread or port alive must fail CI, not hang it.
+exec timeout --kill-after=15 "${TEST_RUN_TIMEOUT_S:-2400}" \
+  node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-1}" --test-timeout="${TEST_TIMEOUT_MS:-180000}" "$@" "${files[@]}"

@@ -85,6 +85,8 @@ export async function startRuntime(config: Config, logger: Logger = createLogger
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await runner?.stop(config.shutdownGraceMs);
       await scheduler.stop(config.shutdownGraceMs);
+      // Give requests that were waiting on a run a moment to write their answer, then cut the rest.
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       await closed;
       db.close();

@@ -12,18 +12,23 @@ try {
 }
 const logger = createLogger({ level: config.logLevel, format: config.logFormat });
 
+// Signal handlers go in before start-up finishes: the API answers health checks while the scheduler
+// is still starting, and a SIGTERM in that window must still shut down cleanly.
+const starting = startRuntime(config, logger);
+let signals = 0;
+const shutdown = async (signal: string) => {
+  if (++signals > 1) return; // a second signal while stopping is ignored; the grace period is bounded
+  logger.info('Shutting down', { signal, graceMs: config.shutdownGraceMs });
+  const runtime = await starting.catch(() => undefined);
+  await runtime?.stop();
+  logger.info('Stopped');
+  process.exit(0);
+};
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
 try {
-  const runtime = await startRuntime(config, logger);
-  let signals = 0;
-  const shutdown = async (signal: string) => {
-    if (++signals > 1) return; // a second signal while stopping is ignored; the grace period is bounded
-    logger.info('Shutting down', { signal, graceMs: config.shutdownGraceMs });
-    await runtime.stop();
-    logger.info('Stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  await starting;
 } catch (err) {
   if (err instanceof ConfigError) logger.error(err.message);
   else logger.error('Failed to start', { err: (err as Error).message, stack: (err as Error).stack });

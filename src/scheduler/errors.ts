@@ -18,3 +18,9 @@ export class JobsDisabledError extends Error {
     super('Jobs are disabled (JOBS_ENABLED=false)');
   }
 }
+
+export class SchedulerNotRunningError extends Error {
+  constructor() {
+    super('The job scheduler is starting or has stopped; try again shortly');
+  }
+}

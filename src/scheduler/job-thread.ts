@@ -32,6 +32,7 @@ const { definition } = await loadJobFile(data.jobFile);
 const logger = createLogger({ level: data.logLevel, sink: forwardLog(post) }, { job: definition.name, runId: data.runId });
 const gate = new WriteGate(data.gate);
 const db = openDatabase(data.databasePath);
+post({ type: 'started' });
 try {
   const details =
     (await definition.run({

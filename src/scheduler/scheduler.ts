@@ -13,7 +13,7 @@ import * as ledger from '../runs/ledger.ts';
 import { isThreadMessage } from '../threads/messages.ts';
 import { createBreeRunner, type BreeRunner } from './bree.ts';
 import { missedJobs, recordFirstSeen } from './catch-up.ts';
-import { JobAlreadyRunningError, JobsDisabledError, UnknownJobError } from './errors.ts';
+import { JobAlreadyRunningError, JobsDisabledError, SchedulerNotRunningError, UnknownJobError } from './errors.ts';
 import type { JobThreadData } from './job-thread.ts';
 import { acquireLease, readLease, releaseLease } from './lease.ts';
 import { isOwnerGone, markLive, markStopped, newOwnerId } from './owner.ts';
@@ -68,6 +68,9 @@ interface Inflight {
   done: Promise<RunOutcome>;
   settle(outcome: RunOutcome): void;
 }
+
+/** How long a job thread may take to start before its timeout begins counting anyway. */
+const THREAD_STARTUP_ALLOWANCE_MS = 10_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
@@ -204,7 +207,8 @@ export class JobScheduler {
   async runNow(name: string, trigger: RunTrigger = 'manual'): Promise<RunHandle> {
     const job = this.jobs.get(name);
     if (!job) throw new UnknownJobError(name);
-    if (!this.runner || this.role === 'stopped') throw new JobsDisabledError();
+    if (!this.options.enabled) throw new JobsDisabledError();
+    if (!this.runner || this.role === 'stopped') throw new SchedulerNotRunningError();
     const { db, logger } = this.options;
     const started = ledger.startRun(db, { name, trigger, owner: this.owner });
     if (!started.started) throw new JobAlreadyRunningError(name, started.runningRunId);
@@ -235,14 +239,22 @@ export class JobScheduler {
     const timeoutMs = this.jobs.get(name)!.timeoutMs;
     let error: string | undefined;
     let timedOut = false;
-    const timer = setTimeout(() => {
+    const kill = () => {
       timedOut = true;
       void worker.terminate();
-    }, timeoutMs);
+    };
+    // The job's clock starts when the thread has loaded it ('started'), so the thread's own start-up
+    // (tsx registration, ~0.3 s) does not eat into short timeouts; start-up itself is bounded too.
+    let timer = setTimeout(kill, timeoutMs + THREAD_STARTUP_ALLOWANCE_MS);
     worker.on('message', (message) => {
-      if (!isThreadMessage(message) || message.type !== 'log') return;
-      const { level, msg, time: _time, ...fields } = message.record;
-      this.options.logger[level](msg, fields);
+      if (!isThreadMessage(message)) return;
+      if (message.type === 'started') {
+        clearTimeout(timer);
+        timer = setTimeout(kill, timeoutMs);
+      } else if (message.type === 'log') {
+        const { level, msg, time: _time, ...fields } = message.record;
+        this.options.logger[level](msg, fields);
+      }
     });
     worker.on('error', (err) => (error = err.message));
     worker.on('exit', (code) => {

@@ -3,6 +3,7 @@ import type { LogRecord } from '../log/logger.ts';
 import type { JobDetails } from '../jobs/define.ts';
 
 export type ThreadToMain =
+  | { type: 'started' }
   | { type: 'log'; record: LogRecord }
   | { type: 'result'; details: JobDetails }
   | { type: 'progress'; processed: number; total: number | null };

@@ -16,15 +16,14 @@ test('start() twice on the same instance schedules once', BOUNDED, async (t) => 
   assert.equal(first, second, 'the second call returns the first start');
   await Promise.all([first, second, scheduler.start()]);
 
-  // Let the every-second job tick a few times. Two sets of timers would fire twice per tick (two
-  // runs, or a run plus a recorded skip), so group the tick rows by the second they fired in: each
-  // second must hold exactly one. (Ticks fire on the second; rounding keeps a tick's rows together.)
+  // Let the every-second job tick a few times. Two sets of timers would fire twice per tick, a few
+  // ms apart (two runs, or a run plus a recorded skip); one set fires about a second apart. So no
+  // two tick rows may start within 100 ms of each other (a generous bound for a loaded machine).
   await waitFor(() => runRows(h.db, TICK).filter((r) => r.trigger === 'schedule').length >= 3, { what: '3 ticks' });
   const ticks = runRows(h.db, TICK).filter((r) => r.trigger === 'schedule');
-  const perSecond = new Map<number, number>();
-  for (const r of ticks) perSecond.set(Math.round(r.started_at / 1000), (perSecond.get(Math.round(r.started_at / 1000)) ?? 0) + 1);
-  assert.deepEqual([...perSecond.values()].filter((n) => n > 1), [], 'one row per tick');
-  assert.ok(ticks.filter((r) => r.status === 'success').length >= 2, 'the ticks really ran');
+  const gaps = ticks.slice(1).map((r, i) => r.started_at - ticks[i]!.started_at);
+  assert.deepEqual(gaps.filter((ms) => ms < 100), [], `gaps between ticks: ${gaps.join(', ')} ms`);
+  assert.ok(ticks.some((r) => r.status === 'success'), 'the ticks really ran');
   assert.equal(logs.messages().filter((m) => m === 'Jobs scheduler enabled').length, 1);
 });
 

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { RUN_STATUSES, getRun, listRuns } from '../../runs/ledger.ts';
-import { JobAlreadyRunningError, JobsDisabledError, UnknownJobError } from '../../scheduler/errors.ts';
+import { JobAlreadyRunningError, JobsDisabledError, SchedulerNotRunningError, UnknownJobError } from '../../scheduler/errors.ts';
 import type { RunOutcome } from '../../scheduler/scheduler.ts';
 import type { AppDeps } from '../app.ts';
 import { ApiError, conflict, notFound } from '../errors.ts';
@@ -42,6 +42,7 @@ export function jobRoutes(deps: AppDeps) {
         if (err instanceof UnknownJobError) throw notFound(err.message, 'JOB_NOT_FOUND');
         if (err instanceof JobAlreadyRunningError) throw conflict(err.message, { runId: err.runningRunId });
         if (err instanceof JobsDisabledError) throw new ApiError(503, 'JOBS_DISABLED', err.message);
+        if (err instanceof SchedulerNotRunningError) throw new ApiError(503, 'SCHEDULER_NOT_RUNNING', err.message);
         throw err;
       }
       // Answer with the result when the run ends within RUN_WAIT_MS; otherwise 202 with the run id.
