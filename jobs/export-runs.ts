@@ -60,11 +60,12 @@ export default defineJob({
     .prefault({}),
   async run(ctx) {
     const { name, status, since, chunkSize, pauseMs } = ctx.payload;
-    const where = ['rowid <= @maxRowid', 'rowid > @after'];
+    // Its own run (still 'running') is not part of the history it exports.
+    const where = ['rowid <= @maxRowid', 'rowid > @after', 'id != @self'];
     if (name) where.push('name = @name');
     if (status) where.push('status = @status');
     if (since) where.push('started_at >= @since');
-    const params = { name: name ?? null, status: status ?? null, since: since ? Date.parse(since) : null };
+    const params = { name: name ?? null, status: status ?? null, since: since ? Date.parse(since) : null, self: ctx.runId };
     // A fixed snapshot: rows added while exporting are left for the next export.
     const { maxRowid } = ctx.db.prepare(`SELECT coalesce(max(rowid), 0) AS maxRowid FROM job_runs`).get() as { maxRowid: number };
     const countWhere = where.filter((w) => !w.startsWith('rowid > '));

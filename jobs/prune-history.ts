@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { deleteInBatches } from '../src/jobs/batches.ts';
 import { defineJob } from '../src/jobs/define.ts';
-import { retentionStatements } from '../src/queue/store/retention.ts';
+import { finishedJobsParams, retentionStatements } from '../src/queue/store/retention.ts';
 
 export const DEFAULT_RETENTION_DAYS = 30;
 const DAY_MS = 24 * 60 * 60_000;
@@ -26,7 +26,7 @@ export default defineJob({
     const days = ctx.payload?.olderThanDays ?? retentionDays();
     const cutoff = Date.now() - days * DAY_MS;
     const statements = retentionStatements(ctx.db);
-    const jobs = await deleteInBatches(ctx, statements.finishedJobs, [cutoff]);
+    const jobs = await deleteInBatches(ctx, statements.finishedJobs, finishedJobsParams(cutoff));
     const runs = await deleteInBatches(ctx, statements.oldRuns, [cutoff]);
     const details = {
       retentionDays: days,

@@ -1,5 +1,5 @@
-// One claim round: read ready candidates, place them on threads (Placement), claim the placed ones
-// and open their job_runs rows. Runs inside the runner's IMMEDIATE transaction, so nothing else can
+// One claim round: read ready candidates, place them on threads (Placement) and claim the placed
+// ones. Runs inside the runner's IMMEDIATE transaction, so nothing else can
 // claim between the read and the update.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/open.ts';
@@ -8,7 +8,6 @@ import { uuidv7 } from './ids.ts';
 import type { JobTypes } from './job-types.ts';
 import type { Placement, ThreadView } from './placement.ts';
 import { claimJobs, readyCandidates, runningByType, type ClaimedRow } from './store/claim-jobs.ts';
-import { openRuns } from './store/runs.ts';
 
 export interface ClaimRound {
   db: Db;
@@ -53,7 +52,7 @@ export function claimRound(r: ClaimRound): ClaimResult {
     threadOf.set(c.id, thread);
     return { id: c.id, token: randomUUID(), runId: uuidv7(r.now) };
   });
+  // Their job_runs rows are written later, by the runner (see store/runs.ts).
   const rows = claimJobs(r.db, claims, { owner: r.owner, now: r.now, leaseMs: r.leaseMs });
-  openRuns(r.db, rows.map((row) => ({ runId: row.run_id!, type: row.type, jobId: row.id, traceId: row.trace_id })), r.owner, r.now);
   return { claimed: rows.map((row) => [row, threadOf.get(row.id)!]) };
 }

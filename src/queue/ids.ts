@@ -28,6 +28,12 @@ export function uuidv7(now = Date.now()): string {
   return `${ts.slice(0, 8)}-${ts.slice(8, 12)}-7${counter.toString(16).padStart(3, '0')}-${random.slice(19)}`;
 }
 
+/** The timestamp part of the UUIDv7 ids of `ms`: every id created before `ms` sorts below it. */
+export function uuidv7Prefix(ms: number): string {
+  const ts = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
+  return `${ts.slice(0, 8)}-${ts.slice(8, 12)}`;
+}
+
 /** A W3C-style trace id: 32 lowercase hex characters. */
 export function newTraceId(): string {
   return randomUUID().replace(/-/g, '');

@@ -7,7 +7,7 @@
 //     .cancel(id)                   -> { outcome: 'cancelled' | 'cancelling' | 'finished' | 'not_found', job? }
 //     .retry(id)                    -> { outcome: 'retried' | 'not_retryable' | 'not_found', job? }
 //   new QueueRunner({ db, databasePath, jobs, logger, workers?, pollIntervalMs?, leaseMs?, ... })
-//     .start() / .stop(graceMs?) / .wake() / .cancel(id) / .stats()
+//     .start() / .stop(graceMs?) / .wake(runAt?) / .cancel(id) / .stats()
 //
 // Handlers: defineJob (src/jobs/define.ts) or defineQueueJob (adds jobId/attempt to the context and
 // the threadConcurrency option); throw retryAfter(ms) for a specific retry delay, NonRetryableError

@@ -10,6 +10,8 @@ export interface QueueThreadData {
   gate: SharedArrayBuffer;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   threadIndex: number;
+  /** Thread 0 runs a PASSIVE WAL checkpoint this often (0: never); see QueueRunnerOptions. */
+  checkpointIntervalMs: number;
 }
 
 export interface RunJob {

@@ -3,10 +3,10 @@
 // completions as one statement, the rarer failures one row at a time.
 import type { Db } from '../db/open.ts';
 import type { Logger } from '../log/logger.ts';
-import { finishRun, type FinalStatus } from '../runs/ledger.ts';
+import type { FinalStatus } from '../runs/ledger.ts';
 import { retryDelay, type BackoffOptions } from './backoff.ts';
 import { completeJobs, endAttempt, type Completion } from './store/finish-jobs.ts';
-import { succeedRuns } from './store/runs.ts';
+import { endRun, insertFinishedRuns, succeedRuns, type FinishedRun } from './store/runs.ts';
 
 export type Ending =
   | { kind: 'ok'; result: string | null; processed: number | null; total: number | null }
@@ -25,6 +25,10 @@ export interface Attempt {
   tenantId: string | null;
   attempt: number;
   maxAttempts: number;
+  /** Its job_runs row, and whether that row has been opened yet (see store/runs.ts). */
+  runId: string;
+  startedAt: number;
+  runOpen: boolean;
 }
 
 export interface Plan {
@@ -60,8 +64,12 @@ export interface Applied {
   written: boolean;
 }
 
-/** Writes a batch of endings. Call inside the runner's transaction. */
-export function applyEndings(db: Db, endings: readonly { attempt: Attempt; ending: Ending }[], now: number, backoff: BackoffOptions): Applied[] {
+const runOf = (a: Attempt, status: FinalStatus, details: string | null, error: string | null): FinishedRun => ({
+  runId: a.runId, type: a.type, jobId: a.id, traceId: a.traceId, startedAt: a.startedAt, status, details, error,
+});
+
+/** Writes a batch of endings (job rows and their job_runs rows). Call inside the runner's transaction. */
+export function applyEndings(db: Db, endings: readonly { attempt: Attempt; ending: Ending }[], now: number, backoff: BackoffOptions, owner: string): Applied[] {
   const applied: Applied[] = [];
   const completions: Completion[] = [];
   const completing = new Map<string, { attempt: Attempt; ending: Ending; result: string | null }>();
@@ -72,13 +80,21 @@ export function applyEndings(db: Db, endings: readonly { attempt: Attempt; endin
       continue;
     }
     const plan = planEnding(ending, attempt, now, backoff);
-    const runId = endAttempt(db, { id: attempt.id, token: attempt.token, status: plan.status, runAt: plan.runAt, uncount: plan.uncount, error: plan.error, now });
-    if (runId) finishRun(db, runId, { status: plan.run.status, error: plan.run.error, now });
-    applied.push({ attempt, ending, plan, written: runId !== undefined });
+    const written = endAttempt(db, { id: attempt.id, token: attempt.token, status: plan.status, runAt: plan.runAt, uncount: plan.uncount, error: plan.error, now }) !== undefined;
+    if (written) endRun(db, runOf(attempt, plan.run.status, null, plan.run.error), owner, now);
+    applied.push({ attempt, ending, plan, written });
   }
   const accepted = completeJobs(db, completions, now);
-  succeedRuns(db, accepted.map((row) => ({ runId: row.run_id, details: completing.get(row.id)!.result })), now);
   const acceptedIds = new Set(accepted.map((r) => r.id));
+  const opened: { runId: string; details: string | null }[] = [];
+  const fresh: FinishedRun[] = [];
+  for (const id of acceptedIds) {
+    const { attempt, result } = completing.get(id)!;
+    if (attempt.runOpen) opened.push({ runId: attempt.runId, details: result });
+    else fresh.push(runOf(attempt, 'success', result, null));
+  }
+  succeedRuns(db, opened, now);
+  insertFinishedRuns(db, fresh, owner, now);
   for (const [id, c] of completing) applied.push({ attempt: c.attempt, ending: c.ending, written: acceptedIds.has(id) });
   return applied;
 }

@@ -25,6 +25,16 @@ export interface PlacementOptions {
   queuedBudgetMs: number;
 }
 
+interface Load {
+  ready: boolean;
+  /** Jobs running or queued on the thread. */
+  n: number;
+  /** How many it may hold, from the shortest-allowed queue among its jobs. */
+  depth: number;
+  /** Smallest threadConcurrency if all its jobs are I/O-bound; 0 if any is not; Infinity if none. */
+  io: number;
+}
+
 interface Timing {
   avgMs: number;
   samples: number;
@@ -66,35 +76,43 @@ export class Placement {
     return this.types.get(type)?.threadConcurrency ?? 1;
   }
 
-  private ioRoom(assigned: readonly Assigned[]): number {
-    if (!assigned.every((a) => this.threadConcurrency(a.type) > 1)) return 0;
-    return Math.min(...assigned.map((a) => this.threadConcurrency(a.type))) - assigned.length;
+  private measured(type: string): boolean {
+    return (this.timings.get(type)?.samples ?? 0) >= MIN_SAMPLES;
   }
 
-  private queueDepth(assigned: readonly Assigned[]): number {
-    let depth = this.options.maxPrefetch;
-    for (const a of assigned) depth = Math.min(depth, this.depth(a.type));
-    return depth;
+  /** A thread's load in the terms the rules need, kept up to date as jobs are placed. */
+  private loadOf(thread: ThreadView): Load {
+    const load: Load = { ready: thread.ready, n: 0, depth: this.options.maxPrefetch, io: Infinity };
+    for (const a of thread.assigned) this.add(load, a.type);
+    return load;
   }
 
-  /** Could `thread` take one more job of `type` now? */
-  accepts(thread: ThreadView, type: string): boolean {
-    if (!thread.ready) return false;
-    const n = thread.assigned.length;
-    if (n === 0) return true;
-    if (this.threadConcurrency(type) > 1 && this.ioRoom(thread.assigned) > 0 && n < this.threadConcurrency(type)) return true;
-    const measured = (this.timings.get(type)?.samples ?? 0) >= MIN_SAMPLES;
-    const depth = measured ? Math.min(this.queueDepth(thread.assigned), this.depth(type)) : this.queueDepth(thread.assigned);
-    return n < depth;
+  private add(load: Load, type: string): void {
+    load.n += 1;
+    load.depth = Math.min(load.depth, this.depth(type));
+    const tc = this.threadConcurrency(type);
+    load.io = tc > 1 ? Math.min(load.io, tc) : 0;
+  }
+
+  /** Could a thread with this load take one more job of `type` now? */
+  private accepts(load: Load, type: string): boolean {
+    if (!load.ready) return false;
+    if (load.n === 0) return true;
+    const tc = this.threadConcurrency(type);
+    if (tc > 1 && load.io > 1 && load.n < Math.min(load.io, tc)) return true;
+    // Queued behind measured short jobs; an unmeasured job may queue, but nothing queues behind it.
+    const depth = this.measured(type) ? Math.min(load.depth, this.depth(type)) : load.depth;
+    return load.n < depth;
   }
 
   /** An upper bound on the jobs `threads` could take now (how many candidates to read). */
   room(threads: readonly ThreadView[]): number {
     let room = 0;
     for (const t of threads) {
-      if (!t.ready) continue;
-      if (t.assigned.length === 0) room += this.depthFor(this.overall);
-      else room += Math.max(0, this.queueDepth(t.assigned) - t.assigned.length, this.ioRoom(t.assigned));
+      const load = this.loadOf(t);
+      if (!load.ready) continue;
+      if (load.n === 0) room += this.depthFor(this.overall);
+      else room += Math.max(0, load.depth - load.n, load.io > 1 ? load.io - load.n : 0);
     }
     return room;
   }
@@ -105,18 +123,18 @@ export class Placement {
    * jobs of each capped type may start; it is decremented as jobs are placed.
    */
   place<C extends { type: string }>(candidates: readonly C[], threads: readonly ThreadView[], caps: Map<string, number>): [C, number][] {
-    const views = threads.map((t) => ({ ready: t.ready, assigned: [...t.assigned] }));
+    const loads = threads.map((t) => this.loadOf(t));
     const placed: [C, number][] = [];
     for (const candidate of candidates) {
       const cap = caps.get(candidate.type);
       if (cap !== undefined && cap <= 0) continue;
       let best = -1;
-      for (let i = 0; i < views.length; i++) {
-        if (!this.accepts(views[i]!, candidate.type)) continue;
-        if (best < 0 || views[i]!.assigned.length < views[best]!.assigned.length) best = i;
+      for (let i = 0; i < loads.length; i++) {
+        if (!this.accepts(loads[i]!, candidate.type)) continue;
+        if (best < 0 || loads[i]!.n < loads[best]!.n) best = i;
       }
       if (best < 0) continue;
-      views[best]!.assigned.push({ type: candidate.type });
+      this.add(loads[best]!, candidate.type);
       if (cap !== undefined) caps.set(candidate.type, cap - 1);
       placed.push([candidate, best]);
     }

@@ -6,7 +6,7 @@ import { openDatabase } from '../db/open.ts';
 import { WriteGate } from '../db/write-gate.ts';
 import type { JobDefinition } from '../jobs/define.ts';
 import { loadJobFile } from '../jobs/load.ts';
-import { createLogger, errorFields } from '../log/logger.ts';
+import { createLogger, errorFields, type Logger } from '../log/logger.ts';
 import { forwardLog } from '../threads/messages.ts';
 import type { QueueJobContext } from './define.ts';
 import type { JobOutcome, MainToThread, QueueThreadData, RunJob, ThreadToMain } from './messages.ts';
@@ -90,12 +90,16 @@ function contextFor(job: RunJob, entry: Running, definition: JobDefinition<any>)
     requestId: job.requestId ?? undefined,
     payload,
   };
-  const logger = baseLogger.child({
-    job: job.type, jobId: job.id, traceId: job.traceId, tenantId: envelope.tenantId, actorId: envelope.actorId,
-    requestId: envelope.requestId, runId: job.runId, attempt: job.attempt,
-  });
+  let logger: Logger | undefined;
   return {
-    db, logger, payload, envelope,
+    db, payload, envelope,
+    // Bound to the job and its trace; built on first use (most trivial jobs never log).
+    get logger() {
+      return (logger ??= baseLogger.child({
+        job: job.type, jobId: job.id, traceId: job.traceId, tenantId: envelope.tenantId, actorId: envelope.actorId,
+        requestId: envelope.requestId, runId: job.runId, attempt: job.attempt,
+      }));
+    },
     signal: entry.controller.signal,
     runId: job.runId,
     trigger: 'queue',
@@ -182,6 +186,20 @@ port.on('message', (message: MainToThread) => {
       break;
   }
 });
+
+// WAL checkpoints off the main thread: SQLite otherwise checkpoints inside whichever commit crosses
+// wal_autocheckpoint (1000 pages), i.e. now and then inside an enqueue or a claim on the main thread,
+// fsyncs included. A PASSIVE checkpoint never blocks writers; keeping the WAL short here means the
+// main thread's commits rarely reach the autocheckpoint threshold.
+if (data.threadIndex === 0 && data.checkpointIntervalMs > 0) {
+  setInterval(() => {
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch (err) {
+      baseLogger.warn('Background WAL checkpoint failed', errorFields(err));
+    }
+  }, data.checkpointIntervalMs).unref();
+}
 
 // A stray rejection in one job must not take down the thread (and the other jobs on it).
 process.on('unhandledRejection', (err) => baseLogger.error('Unhandled rejection in a queue job', errorFields(err)));

@@ -51,11 +51,16 @@ export const queueMigration: Migration = {
     CREATE INDEX queue_jobs_expired_leases ON queue_jobs (lease_expires_at) WHERE status = 'processing';
     -- A repeated enqueue with the same key returns the existing job (NULL keys never collide).
     CREATE UNIQUE INDEX queue_jobs_by_idempotency_key ON queue_jobs (idempotency_key) WHERE idempotency_key IS NOT NULL;
-    -- GET /api/v1/jobs?status= and ?type=, newest first (the implicit trailing id gives the order), and counts.
-    CREATE INDEX queue_jobs_by_status_newest_first ON queue_jobs (status);
+    -- GET /api/v1/jobs?type= and ?status=, newest first (each index ends with the id: that is the order).
+    -- No index on status for the common path pending -> processing -> completed: it would be rewritten
+    -- twice per job. pending and processing are served by the two partial indexes above, completed by
+    -- the primary key (most rows are completed, and the newest are found first); the rare statuses
+    -- get small partial indexes.
     CREATE INDEX queue_jobs_by_type_newest_first ON queue_jobs (type);
-    -- Retention: finished jobs older than the cutoff.
-    CREATE INDEX queue_jobs_finished_at ON queue_jobs (completed_at) WHERE status IN ('completed', 'failed', 'cancelled');
+    CREATE INDEX queue_jobs_failed_newest_first ON queue_jobs (status) WHERE status = 'failed';
+    CREATE INDEX queue_jobs_cancelled_newest_first ON queue_jobs (status) WHERE status = 'cancelled';
+    -- Retention needs no index of its own: finished jobs older than the cutoff were created before it,
+    -- so they sit at the start of the primary key (ids are time-ordered).
 
     -- Retention also deletes old job_runs rows by age; queue runs are found by job id.
     CREATE INDEX job_runs_by_job_id ON job_runs (job_id) WHERE job_id IS NOT NULL;

@@ -8,10 +8,10 @@
 // but a handler can run more than once, so handlers must be idempotent. While a lease is valid no
 // other runner can claim the job, and only the token holder can complete it.
 import type { Db } from '../../db/open.ts';
-import { finishRun } from '../../runs/ledger.ts';
 import type { QueueJobStatus } from '../types.ts';
 import { endAttempt } from './finish-jobs.ts';
 import type { JobRow } from './rows.ts';
+import { endRun } from './runs.ts';
 import { stmt } from './statements.ts';
 
 export interface Held {
@@ -54,7 +54,10 @@ export interface Recovered {
   owner: string | null;
 }
 
-type Stale = Pick<JobRow, 'id' | 'type' | 'trace_id' | 'lease_token' | 'run_id' | 'attempts' | 'max_attempts' | 'cancel_requested' | 'lease_owner' | 'lease_expires_at'>;
+type Stale = Pick<
+  JobRow,
+  'id' | 'type' | 'trace_id' | 'lease_token' | 'run_id' | 'attempts' | 'max_attempts' | 'cancel_requested' | 'lease_owner' | 'lease_expires_at' | 'started_at'
+>;
 
 /**
  * Recovers processing jobs whose lease expired, or whose owner `isGone` says is dead (a process on
@@ -65,7 +68,7 @@ export function recoverStale(db: Db, now: number, isGone: (owner: string | null)
   const gone = owners.map((o) => o.lease_owner).filter((o) => isGone(o));
   const stale = stmt(
     db,
-    `SELECT id, type, trace_id, lease_token, run_id, attempts, max_attempts, cancel_requested, lease_owner, lease_expires_at
+    `SELECT id, type, trace_id, lease_token, run_id, attempts, max_attempts, cancel_requested, lease_owner, lease_expires_at, started_at
      FROM queue_jobs INDEXED BY queue_jobs_expired_leases
      WHERE status = 'processing' AND (lease_expires_at < @now OR lease_owner IN (SELECT value FROM json_each(@gone)))`,
   ).all({ now, gone: JSON.stringify(gone) }) as Stale[];
@@ -85,7 +88,11 @@ export function recoverStale(db: Db, now: number, isGone: (owner: string | null)
       error: { attempt: job.attempts, message },
       now,
     });
-    if (runId) finishRun(db, runId, { status: 'abandoned', error: message, now });
+    // The run row may not exist yet (short attempts get theirs at the end): endRun writes it then.
+    if (runId) {
+      const run = { runId, type: job.type, jobId: job.id, traceId: job.trace_id, startedAt: job.started_at ?? now };
+      endRun(db, { ...run, status: 'abandoned', details: null, error: message }, job.lease_owner, now);
+    }
     recovered.push({ id: job.id, type: job.type, traceId: job.trace_id, status, reason, owner: job.lease_owner });
   }
   return recovered;

@@ -1,0 +1,99 @@
+// exportRuns: CSV of job_runs under <database dir>/exports, in chunks with progress; cancel between
+// chunks removes the partial file. As a module, and cancelled for real through the queue.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Db } from '../src/db/open.ts';
+import { loadJobs } from '../src/jobs/load.ts';
+import { JOBS_DIR, tempDb } from '../test/helpers/index.ts';
+import { fakeContext, harness, waitForStatus } from '../test/queue/helpers.ts';
+import job, { csvField, exportDir } from './export-runs.ts';
+
+function seed(db: Db, n: number) {
+  const insert = db.prepare(`INSERT INTO job_runs (id, name, status, trigger, started_at, ended_at, duration_ms, error) VALUES (?, ?, ?, 'manual', ?, ?, 5, ?)`);
+  db.transaction(() => {
+    for (let i = 0; i < n; i++) insert.run(`run-${i}`, i % 2 ? 'alpha' : 'beta', i % 3 ? 'success' : 'failed', 1_700_000_000_000 + i, 1_700_000_000_005 + i, i % 3 ? null : `bad "value", line ${i}\nsecond line`);
+  })();
+}
+
+const parse = (payload: unknown) => job.payload!.parse(payload) as never;
+
+test('csvField quotes commas, quotes and line breaks', () => {
+  assert.equal(csvField('plain'), 'plain');
+  assert.equal(csvField('a,b'), '"a,b"');
+  assert.equal(csvField('say "hi"'), '"say ""hi"""');
+  assert.equal(csvField('two\nlines'), '"two\nlines"');
+  assert.equal(csvField(null), '');
+});
+
+test('exports every run in chunks, reporting progress, to data/exports next to the database', async () => {
+  const t = tempDb();
+  try {
+    seed(t.db, 2_500);
+    const { ctx, progress } = fakeContext(t.db, parse({ chunkSize: 1_000 }));
+    const details = (await job.run(ctx)) as { file: string; rows: number };
+    assert.equal(details.rows, 2_500);
+    assert.equal(join(details.file, '..'), exportDir(t.path));
+    assert.equal(exportDir(t.path), join(t.dir, 'exports'));
+    assert.deepEqual(progress, [[0, 2_500], [1_000, 2_500], [2_000, 2_500], [2_500, 2_500]]);
+    const text = readFileSync(details.file, 'utf8');
+    assert.ok(text.startsWith('id,name,status,trigger,started_at,ended_at,duration_ms,job_id,trace_id,error,details\n'));
+    assert.ok(text.includes('run-0,beta,failed,manual,2023-11-14T22:13:20.000Z,2023-11-14T22:13:20.005Z,5,,,"bad ""value"", line 0\nsecond line",\n'));
+    assert.equal(text.match(/^run-/gm)?.length, 2_500);
+    assert.deepEqual(readdirSync(exportDir(t.path)), [details.file.split('/').pop()], 'no partial file left behind');
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('filters by name and status', async () => {
+  const t = tempDb();
+  try {
+    seed(t.db, 300);
+    const { ctx } = fakeContext(t.db, parse({ name: 'alpha', status: 'failed' }));
+    const details = (await job.run(ctx)) as { rows: number };
+    assert.equal(details.rows, 50); // odd i (alpha) and i % 3 == 0 (failed): i = 3, 9, 15, ...
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('a cancel between chunks stops the export and removes the partial file', async () => {
+  const t = tempDb();
+  try {
+    seed(t.db, 1_000);
+    const fake = fakeContext(t.db, parse({ chunkSize: 100 }));
+    const original = fake.ctx.progress;
+    fake.ctx.progress = (processed, total) => {
+      original(processed, total);
+      if (processed === 300) fake.controller.abort(new Error('Cancelled'));
+    };
+    await assert.rejects(async () => job.run(fake.ctx), /Cancelled|aborted/);
+    assert.equal(fake.progress.at(-1)![0], 300);
+    assert.deepEqual(readdirSync(exportDir(t.path)), []);
+  } finally {
+    t.cleanup();
+  }
+});
+
+test('through the queue: progress is visible while it runs, and a cancel stops it', async () => {
+  const h = await harness({ jobs: await loadJobs(JOBS_DIR) });
+  try {
+    seed(h.t.db, 2_000);
+    await h.runner.start();
+    const { job: queued } = h.queue.enqueue({ type: 'exportRuns', payload: { chunkSize: 10, pauseMs: 20 } });
+    const moving = await waitForStatus(h.queue, queued.id, 'processing');
+    assert.ok(moving);
+    await new Promise((r) => setTimeout(r, 600));
+    const progress = h.queue.progress(queued.id)!;
+    assert.equal(progress.totalItems, 2_000);
+    assert.ok(progress.processedItems > 0 && progress.percent < 100, JSON.stringify(progress));
+    assert.equal(h.queue.cancel(queued.id).outcome, 'cancelling');
+    await waitForStatus(h.queue, queued.id, 'cancelled', 3_000);
+    const dir = exportDir(h.t.path);
+    assert.deepEqual(existsSync(dir) ? readdirSync(dir) : [], []);
+  } finally {
+    await h.close();
+  }
+});

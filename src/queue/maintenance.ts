@@ -1,0 +1,85 @@
+// The runner's periodic upkeep, apart from claiming: renewing the leases it holds, recovering jobs
+// that stopped runners left (store/leases.ts), and noticing cancels flagged by other processes.
+import type { Db } from '../db/open.ts';
+import { errorFields, type Logger } from '../log/logger.ts';
+import { isOwnerGone } from '../scheduler/owner.ts';
+import type { Flights } from './flights.ts';
+import { cancelRequested, recoverStale, renewLeases, type Recovered } from './store/leases.ts';
+
+export interface Upkeep {
+  db: Db;
+  logger: Logger;
+  flights: Flights;
+  owner: string;
+  leaseMs: number;
+  /** Runs fn in the runner's write transaction. */
+  write(fn: () => void): void;
+}
+
+/**
+ * Renews our leases, then recovers expired or orphaned jobs of any runner (at start and every
+ * leaseMs/3). Returns what was recovered (the runner claims it again at once).
+ */
+export function renewAndRecover(u: Upkeep, now = Date.now()): Recovered[] {
+  const mine = [...u.flights.values()].filter((f) => !f.leaseLost);
+  let renewed = { held: new Set<string>(), cancel: new Set<string>() };
+  let recovered: Recovered[] = [];
+  try {
+    u.write(() => {
+      renewed = renewLeases(u.db, mine, now, u.leaseMs);
+      recovered = recoverStale(u.db, now, (owner) => owner !== u.owner && isOwnerGone(owner));
+    });
+  } catch (err) {
+    u.logger.error('Queue runner could not renew leases', errorFields(err));
+    return [];
+  }
+  // Not renewed: someone recovered it (we were frozen past the lease).
+  for (const f of mine) if (!renewed.held.has(f.id)) u.flights.leaseLost(f);
+  for (const id of renewed.cancel) u.flights.cancel(id);
+  for (const r of recovered) {
+    u.logger.warn('Recovered a job from a stopped runner', { job: r.type, jobId: r.id, traceId: r.traceId, reason: r.reason, owner: r.owner, status: r.status });
+  }
+  return recovered;
+}
+
+/** Cancels asked for in another process (Queue.cancel there only flags the row). */
+export function pollCancels(u: Upkeep): void {
+  if (u.flights.size === 0) return;
+  try {
+    const ids = [...u.flights.values()].filter((f) => !f.cancelRequested && !f.leaseLost).map((f) => f.id);
+    for (const id of cancelRequested(u.db, ids)) u.flights.cancel(id);
+  } catch (err) {
+    u.logger.error('Queue runner could not poll for cancels', errorFields(err));
+  }
+}
+
+/** A one-shot timer that can only be moved earlier (the next due job, the next run-row check). */
+export class Alarm {
+  private timer?: NodeJS.Timeout;
+  private at = Infinity;
+
+  constructor(private readonly fire: () => void) {}
+
+  /** Fires at `at` (epoch ms) unless already set to fire sooner. */
+  set(at: number): void {
+    if (at >= this.at) return;
+    clearTimeout(this.timer);
+    this.at = at;
+    this.timer = setTimeout(() => {
+      this.at = Infinity;
+      this.timer = undefined;
+      this.fire();
+    }, Math.min(Math.max(0, at - Date.now()) + 1, 2 ** 31 - 1));
+    this.timer.unref();
+  }
+
+  get armed(): boolean {
+    return this.timer !== undefined;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.at = Infinity;
+  }
+}
