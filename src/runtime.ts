@@ -83,8 +83,8 @@ export async function startRuntime(config: Config, logger: Logger = createLogger
       // Stop accepting connections first; requests in flight (e.g. a manual run being awaited) end
       // when the scheduler settles their runs. Whatever is still open after that is cut.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await runner?.stop(config.shutdownGraceMs);
-      await scheduler.stop(config.shutdownGraceMs);
+      // Both share one grace period: SIGTERM never waits longer than SHUTDOWN_GRACE_MS for jobs.
+      await Promise.all([runner?.stop(config.shutdownGraceMs), scheduler.stop(config.shutdownGraceMs)]);
       // Give requests that were waiting on a run a moment to write their answer, then cut the rest.
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();

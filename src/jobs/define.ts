@@ -27,6 +27,10 @@ export interface JobContext<P = unknown> {
   trigger: RunTrigger;
   payload: P;
   envelope: JobEnvelope<P>;
+  /** Queue runs only: the queued job's id, and which attempt this is (1 for the first). */
+  jobId?: string;
+  attempt?: number;
+  maxAttempts?: number;
   /** Report progress (queue jobs show it; scheduled runs ignore it). */
   progress(processed: number, total?: number): void;
   /**
@@ -50,6 +54,11 @@ export interface JobDefinition<P = unknown> {
   maxAttempts?: number;
   /** Most jobs of this type running at once across the queue's threads. */
   concurrency?: number;
+  /**
+   * Queue: how many jobs of this type one thread may run at once. 1 (the default) means a thread
+   * runs it alone; set it higher for I/O-bound jobs (HTTP calls, file copies) that mostly wait.
+   */
+  threadConcurrency?: number;
   run(ctx: JobContext<P>): Promise<JobDetails | void> | JobDetails | void;
 }
 

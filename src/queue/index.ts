@@ -9,13 +9,13 @@
 //   new QueueRunner({ db, databasePath, jobs, logger, workers?, pollIntervalMs?, leaseMs?, ... })
 //     .start() / .stop(graceMs?) / .wake(runAt?) / .cancel(id) / .stats()
 //
-// Handlers: defineJob (src/jobs/define.ts) or defineQueueJob (adds jobId/attempt to the context and
-// the threadConcurrency option); throw retryAfter(ms) for a specific retry delay, NonRetryableError
+// Handlers: defineJob (src/jobs/define.ts); a queue run's context also has jobId/attempt, and
+// threadConcurrency marks I/O-bound types. Throw retryAfter(ms) for a specific retry delay, NonRetryableError
 // to fail at once. Delivery is at-least-once (store/leases.ts): handlers should be idempotent.
 export { enqueue } from './enqueue.ts';
 export { Queue, MAX_LIST_LIMIT, type QueueOptions } from './queue.ts';
 export { QueueRunner, type QueueRunnerOptions, type RunnerState } from './runner.ts';
-export { defineQueueJob, DEFAULT_MAX_ATTEMPTS, type QueueJobContext, type QueueJobDefinition, type QueueJobOptions } from './define.ts';
+export { DEFAULT_MAX_ATTEMPTS, type QueueJobContext } from './define.ts';
 export { NonRetryableError, QueueValidationError, RetryAfterError, UnknownJobTypeError, retryAfter, type ValidationIssue } from './errors.ts';
 export { DEFAULT_BACKOFF, retryDelay, type BackoffOptions } from './backoff.ts';
 export { ERROR_LOG_LIMIT } from './store/rows.ts';
