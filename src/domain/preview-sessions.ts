@@ -27,8 +27,18 @@ const toSession = (r: Row): PreviewSession => ({
   createdAt: new Date(r.created_at).toISOString(),
 });
 
+/**
+ * A token is its creation time in hex (12 chars, so tokens sort by age) followed by 144 random bits.
+ * Why the prefix: the cleanup deletes the oldest sessions, and with random tokens each deleted row
+ * dirties its own page of the unique token index (a 4 KiB write per row, ~10x slower cleanups);
+ * time-ordered tokens keep those deletes in one contiguous range. The random part alone is the secret.
+ */
+export function previewToken(createdAtMs: number, random: Buffer = randomBytes(18)): string {
+  return Math.max(0, Math.floor(createdAtMs)).toString(16).padStart(12, '0') + random.toString('base64url');
+}
+
 export function createPreviewSession(db: Db, expiresAt: Date, now = Date.now()): PreviewSession {
-  const row: Row = { id: randomUUID(), token: randomBytes(18).toString('base64url'), revoked: 0, expires_at: expiresAt.getTime(), created_at: now };
+  const row: Row = { id: randomUUID(), token: previewToken(now), revoked: 0, expires_at: expiresAt.getTime(), created_at: now };
   db.prepare(`INSERT INTO preview_sessions (id, token, revoked, expires_at, created_at) VALUES (@id, @token, @revoked, @expires_at, @created_at)`).run(row);
   return toSession(row);
 }
