@@ -10,7 +10,7 @@ export interface QueueThreadData {
   gate: SharedArrayBuffer;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   threadIndex: number;
-  /** Thread 0 runs a PASSIVE WAL checkpoint this often (0: never); see QueueRunnerOptions. */
+  /** Thread 0 runs a PASSIVE WAL checkpoint this often, TRUNCATE past a size limit (0: never); see QueueRunnerOptions. */
   checkpointIntervalMs: number;
 }
 

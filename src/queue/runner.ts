@@ -39,11 +39,13 @@ export interface QueueRunnerOptions {
   logLevel?: QueueThreadData['logLevel'];
   backoff?: Partial<BackoffOptions>;
   /**
-   * A PASSIVE WAL checkpoint from the first queue thread this often (0: leave it all to SQLite's
-   * autocheckpoint). Keeps checkpoint fsyncs out of the main thread's commits. Default 200 ms.
+   * A PASSIVE WAL checkpoint from the first queue thread this often, and a TRUNCATE one when the
+   * WAL has grown past 16 MB (0: leave it all to SQLite's autocheckpoint). While the runner runs,
+   * the main connection's wal_autocheckpoint is raised to a backstop, so checkpoint work and fsyncs
+   * stay out of the main thread's commits (enqueues included). Default 200 ms.
    */
   checkpointIntervalMs?: number;
-  /** See Placement: most jobs queued on one thread (default 64), and how much measured work (default 5 ms). */
+  /** See Placement: most jobs queued on one thread (default 256), and how much measured work (default 5 ms). */
   maxPrefetch?: number;
   queuedBudgetMs?: number;
 }
@@ -52,8 +54,21 @@ export type RunnerState = 'idle' | 'starting' | 'running' | 'stopping' | 'stoppe
 
 /** An attempt's job_runs row is opened once it has run this long (shorter ones get it at the end). */
 export const RUN_ROW_DELAY_MS = 200;
-/** A tick that wrote or claimed this many jobs means the queue is busy: batch for a moment. */
-const BUSY_TICK_LOAD = 16;
+/**
+ * The main connection's wal_autocheckpoint while a runner runs (pages; ~40 MB at 4 KiB pages): a
+ * backstop above queue-thread.ts's TRUNCATE limit, never reached while the background checkpointer works.
+ */
+const MAIN_AUTOCHECKPOINT_PAGES = 10_000;
+/**
+ * Most jobs queued on one thread. Only jobs measured to be very short queue this deep (the 5 ms
+ * queuedBudgetMs caps slower ones): 256 µs-jobs per thread means fewer, bigger claim/completion
+ * transactions (bench/RESULTS-queue.md: +30% jobs/s over 64) at no latency cost.
+ */
+const DEFAULT_MAX_PREFETCH = 256;
+/** Retry of a failed tick: SQLITE_BUSY/LOCKED soon; other errors back off from BASE to MAX. */
+const TICK_RETRY_BUSY_MS = 10;
+const TICK_RETRY_BASE_MS = 100;
+const TICK_RETRY_MAX_MS = 5_000;
 
 export class QueueRunner {
   readonly owner = newOwnerId();
@@ -72,9 +87,6 @@ export class QueueRunner {
   private stopping?: Promise<void>;
   private readonly unknownTypes = new Set<string>();
   private tickQueued = false;
-  private lastTickAt = 0;
-  /** Endings written + jobs claimed by the last tick: is the queue busy? */
-  private lastTickLoad = 0;
   private timers: NodeJS.Timeout[] = [];
   /** The next delayed job this runner knows of (runAt, retry backoff). */
   private readonly dueAlarm = new Alarm(() => this.wake());
@@ -82,7 +94,14 @@ export class QueueRunner {
   private readonly runRowAlarm = new Alarm(() => this.wake());
   private readonly upkeep: Upkeep;
   private drainWaiters: (() => void)[] = [];
-  private readonly counters = { claimed: 0, completed: 0, retried: 0, failed: 0, cancelled: 0, released: 0, recovered: 0, ticks: 0 };
+  /** The main connection's wal_autocheckpoint before start() raised it; restored by stop(). */
+  private savedAutoCheckpoint?: number;
+  private readonly counters = { claimed: 0, completed: 0, retried: 0, failed: 0, cancelled: 0, released: 0, recovered: 0, ticks: 0, tickErrors: 0 };
+  /** Consecutive failed ticks, and the last error logged (each distinct one is logged once). */
+  private failures = 0;
+  private lastFailure?: string;
+  /** After a failed tick, no tick before this (performance.now()); polls and wakes wait for it. */
+  private retryAt = 0;
 
   constructor(private readonly options: QueueRunnerOptions) {
     const workers = options.workers ?? 1;
@@ -94,7 +113,7 @@ export class QueueRunner {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
-    this.placement = new Placement(this.types, { maxPrefetch: options.maxPrefetch ?? 64, queuedBudgetMs: options.queuedBudgetMs ?? 5 });
+    this.placement = new Placement(this.types, { maxPrefetch: options.maxPrefetch ?? DEFAULT_MAX_PREFETCH, queuedBudgetMs: options.queuedBudgetMs ?? 5 });
     const jobFiles = Object.fromEntries(this.types.all().map((t) => [t.name, t.job.file]));
     this.pool = new ThreadPool(
       workers,
@@ -141,12 +160,37 @@ export class QueueRunner {
       throw err;
     }
     this.state = 'running';
+    this.moveCheckpointsOffThisThread();
     this.timers = [
       unref(setInterval(() => this.poll(), this.pollIntervalMs)),
       unref(setInterval(() => this.maintain(), Math.max(100, Math.floor(this.leaseMs / 3)))),
     ];
     this.logger.info('Queue runner started', { owner: this.owner, threads: this.pool.threads.length, leaseMs: this.leaseMs });
     this.wake();
+  }
+
+  /**
+   * SQLite runs its automatic checkpoint inside whichever COMMIT pushes the WAL past
+   * wal_autocheckpoint pages (1000 by default: every ~240 single-job enqueues), so now and then an
+   * enqueue on the request path pays 3-5 ms for it. While this runner runs, queue thread 0
+   * checkpoints in the background (PASSIVE every checkpointIntervalMs, TRUNCATE once the WAL passes
+   * a size limit: see queue-thread.ts), so the main connection's threshold is raised far above what
+   * the background checkpointer lets the WAL reach: it stays as a backstop only (if the thread is
+   * stuck or the limit is hit anyway). stop() restores the previous value, so without a runner
+   * SQLite's own autocheckpoint applies as before.
+   */
+  private moveCheckpointsOffThisThread(): void {
+    if ((this.options.checkpointIntervalMs ?? 200) <= 0) return;
+    const current = this.db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    if (current <= 0 || current >= MAIN_AUTOCHECKPOINT_PAGES) return; // off, or already high: leave it
+    this.savedAutoCheckpoint = current;
+    this.db.pragma(`wal_autocheckpoint = ${MAIN_AUTOCHECKPOINT_PAGES}`);
+  }
+
+  private restoreCheckpoints(): void {
+    if (this.savedAutoCheckpoint === undefined || !this.db.open) return;
+    this.db.pragma(`wal_autocheckpoint = ${this.savedAutoCheckpoint}`);
+    this.savedAutoCheckpoint = undefined;
   }
 
   /**
@@ -167,17 +211,18 @@ export class QueueRunner {
     if (this.tickQueued || (this.state !== 'running' && this.state !== 'stopping')) return;
     this.tickQueued = true;
     // Never synchronous: the tick must run after the current code, i.e. after the enqueuing
-    // transaction ends. When busy (the last tick, under 1 ms ago, moved a batch), wait ~1 ms so
-    // endings arriving in a burst share one transaction: bigger batches, fewer commits. When
-    // quiet, tick at once: that is the enqueue -> start latency of an idle queue.
-    const busy = this.lastTickLoad >= BUSY_TICK_LOAD && performance.now() - this.lastTickAt < 1;
-    if (busy && this.flights.pendingEndings < 100) unref(setTimeout(() => this.tick(), 1));
-    else setImmediate(() => this.tick());
+    // transaction ends. Always the next turn of the event loop: endings arriving in a burst are
+    // batched anyway (the thread posts them 8 at a time and tickQueued coalesces wakes until the
+    // tick runs); an extra ~1 ms wait to gather more measured as idle main-thread time, not
+    // throughput (bench/RESULTS-queue.md).
+    setImmediate(() => this.tick());
   }
 
   private tick(): void {
     this.tickQueued = false;
     if (this.state !== 'running' && this.state !== 'stopping') return;
+    // Backing off after a failed tick: the retry timer wakes us (the final tick of stop() still runs).
+    if (this.state === 'running' && performance.now() < this.retryAt) return;
     // Never write inside someone else's open transaction on this connection: it could roll back.
     if (this.db.inTransaction) return void unref(setTimeout(() => this.wake(), 1));
     const now = Date.now();
@@ -199,15 +244,15 @@ export class QueueRunner {
         }
       });
     } catch (err) {
-      // Most likely SQLITE_BUSY past the busy timeout (another process held the lock): retry soon.
       this.flights.restore(endings, progress);
-      this.logger.error('Queue runner could not write to the database; retrying', errorFields(err));
-      unref(setTimeout(() => this.wake(), 100));
+      this.tickFailed(err);
       return;
     }
+    if (this.failures > 0) this.logger.info('Queue runner writes to the database again', { failedTicks: this.failures });
+    this.failures = 0;
+    this.lastFailure = undefined;
+    this.retryAt = 0;
     this.counters.ticks += 1;
-    this.lastTickAt = performance.now();
-    this.lastTickLoad = endings.length + claimed.length;
     for (const f of needRows) f.runOpen = true;
     for (const a of applied) {
       this.count(a);
@@ -218,6 +263,32 @@ export class QueueRunner {
     // A tick soon after the oldest row-less attempt passes RUN_ROW_DELAY_MS, even if nothing else happens.
     if (!this.runRowAlarm.armed && this.flights.anyWithoutRunRow()) this.runRowAlarm.set(Date.now() + RUN_ROW_DELAY_MS + 5);
     if (this.flights.size === 0 && this.flights.pendingEndings === 0) for (const done of this.drainWaiters.splice(0)) done();
+  }
+
+  /**
+   * A tick's transaction failed; its endings and progress were put back. SQLITE_BUSY / LOCKED
+   * (another process held the write lock past busy_timeout) is transient: retry soon, quietly
+   * after the first. Anything else (a constraint, a schema mismatch, a full disk, a read-only file)
+   * will likely fail again: logged at error level once per distinct message, retried with
+   * exponential backoff up to TICK_RETRY_MAX_MS so it is loud but does not spin.
+   */
+  private tickFailed(err: unknown): void {
+    this.failures += 1;
+    const code = (err as { code?: unknown })?.code;
+    const transient = typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+    const message = `${typeof code === 'string' ? code + ': ' : ''}${(err as Error)?.message ?? String(err)}`;
+    const delay = transient
+      ? TICK_RETRY_BUSY_MS
+      : Math.min(TICK_RETRY_MAX_MS, TICK_RETRY_BASE_MS * 2 ** Math.min(16, this.failures - 1));
+    if (message !== this.lastFailure) {
+      this.lastFailure = message;
+      const fields = { ...errorFields(err), retryInMs: delay, failures: this.failures };
+      if (transient) this.logger.warn('Queue runner could not write to the database (busy); retrying', fields);
+      else this.logger.error('Queue runner could not write to the database; retrying with backoff', fields);
+    }
+    this.counters.tickErrors += 1;
+    this.retryAt = performance.now() + delay;
+    unref(setTimeout(() => this.wake(), delay));
   }
 
   private write(fn: () => void): void {
@@ -298,6 +369,7 @@ export class QueueRunner {
     this.flights.releaseAll('Stopped at shutdown; its thread was terminated');
     this.tick();
     await this.pool.stop();
+    this.restoreCheckpoints();
     markStopped(this.owner);
     this.state = 'stopped';
     this.logger.info('Queue runner stopped', { owner: this.owner });

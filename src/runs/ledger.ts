@@ -1,6 +1,8 @@
 // The job_runs ledger: every run, scheduled, manual, catch-up or queued, is one row.
-// All SQL about runs lives here; the scheduler and the API call these functions.
-import { randomUUID } from 'node:crypto';
+// All SQL about runs lives here; the scheduler and the API call these functions (the queue writes
+// the same rows in batches: src/queue/store/runs.ts). Run ids are UUIDv7 made from started_at, so
+// id order is start order: "newest first" is id DESC, on the primary key (see migration 001).
+import { uuidv7 } from '../db/ids.ts';
 import type { Db } from '../db/open.ts';
 import type { JobDetails, RunTrigger } from '../jobs/define.ts';
 
@@ -97,8 +99,8 @@ export function openRun(db: Db, input: StartRunInput): string {
 }
 
 function insertRun(db: Db, input: StartRunInput & { status: RunStatus; error?: string }): string {
-  const id = randomUUID();
   const now = input.now ?? Date.now();
+  const id = uuidv7(now);
   const ended = input.status === 'running' ? null : now;
   db.prepare(
     `INSERT INTO job_runs (id, name, status, trigger, started_at, ended_at, duration_ms, error, owner, job_id, trace_id)
@@ -154,7 +156,7 @@ export function listRuns(db: Db, filter: RunFilter): JobRun[] {
   if (filter.trigger) (where.push('trigger = ?'), params.push(filter.trigger));
   if (filter.jobId) (where.push('job_id = ?'), params.push(filter.jobId));
   const sql = `SELECT * FROM job_runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-               ORDER BY started_at DESC, rowid DESC LIMIT ? OFFSET ?`;
+               ORDER BY id DESC LIMIT ? OFFSET ?`;
   const rows = db.prepare(sql).all(...params, filter.limit, filter.offset ?? 0) as RunRow[];
   return rows.map(toJobRun);
 }
@@ -162,7 +164,7 @@ export function listRuns(db: Db, filter: RunFilter): JobRun[] {
 /** The newest run of a job that actually ran (skipped ticks do not count). */
 export function lastRun(db: Db, name: string): JobRun | undefined {
   const row = db
-    .prepare(`SELECT * FROM job_runs WHERE name = ? AND status != 'skipped' ORDER BY started_at DESC, rowid DESC LIMIT 1`)
+    .prepare(`SELECT * FROM job_runs WHERE name = ? AND status != 'skipped' ORDER BY id DESC LIMIT 1`)
     .get(name) as RunRow | undefined;
   return row && toJobRun(row);
 }

@@ -5,6 +5,9 @@ export const coreMigration: Migration = {
   version: 1,
   name: 'core: job_runs ledger, scheduler lease, cleanup domain',
   sql: `
+    -- id: a UUIDv7 made from started_at (src/db/ids.ts), so id order is start order and
+    -- "newest first" is id DESC on the primary key: no separate started_at index to write per run
+    -- (the queue writes a row for every attempt, thousands a second).
     CREATE TABLE job_runs (
       id          TEXT PRIMARY KEY,
       name        TEXT NOT NULL,
@@ -20,9 +23,8 @@ export const coreMigration: Migration = {
       trace_id    TEXT,
       CHECK ((status = 'running') = (ended_at IS NULL))
     );
-    -- GET /api/jobs/runs (newest first) and its name filter; lastRun per job.
-    CREATE INDEX job_runs_newest_first ON job_runs (started_at DESC);
-    CREATE INDEX job_runs_by_name_newest_first ON job_runs (name, started_at DESC);
+    -- GET /api/jobs/runs (newest first: the primary key, id DESC) and its name filter; lastRun per job.
+    CREATE INDEX job_runs_by_name_newest_first ON job_runs (name, id);
     -- Closing runs left 'running' by a dead process, and the overlap check.
     CREATE INDEX job_runs_still_running ON job_runs (name) WHERE status = 'running';
 
