@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Db } from '../src/db/open.ts';
 import { putCacheEntry } from '../src/domain/i18n-cache.ts';
-import { loadJobFile } from '../src/jobs/load.ts';
-import { BOUNDED, harness, jobContext, runJob, runRow } from '../test/helpers/scheduler-fixtures.ts';
+import { BOUNDED, harness, jobContext, runJob, runThroughScheduler } from '../test/helpers/scheduler-fixtures.ts';
 import job, { MAX_AGE_DAYS } from './cleanup-i18n-cache.ts';
 
 const DAY = 24 * 60 * 60_000;
@@ -68,18 +67,7 @@ test('deletes in several batches when there are more rows than one batch', async
 test('runs in a worker thread through the scheduler and lands in job_runs', BOUNDED, async (t) => {
   const h = harness(t);
   seed(h.db);
-  const { scheduler } = await h.scheduler([await loadJobFile(new URL('./cleanup-i18n-cache.ts', import.meta.url).pathname)]);
-  await scheduler.start();
-
-  const handle = await scheduler.runNow('cleanupI18nCache');
-  const outcome = await handle.done;
-
-  assert.equal(outcome.status, 'success', outcome.error ?? '');
-  const row = runRow(h.db, handle.runId)!;
-  assert.equal(row.status, 'success');
-  assert.equal(row.trigger, 'manual');
-  assert.equal(row.error, null);
-  assert.ok(Number.isInteger(row.duration_ms) && row.duration_ms! >= 0, 'durationMs recorded');
-  assert.equal(JSON.parse(row.details!).cleanedCount, 3);
+  const details = await runThroughScheduler(h, new URL('./cleanup-i18n-cache.ts', import.meta.url), 'cleanupI18nCache');
+  assert.equal(details.cleanedCount, 3);
   assert.deepEqual(hashes(h.db), ['live-29-days-old', 'live-fresh']);
 });

@@ -3,9 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createPreviewSession, findPreviewSession, revokePreviewSession } from '../src/domain/preview-sessions.ts';
-import { loadJobFile } from '../src/jobs/load.ts';
 import type { Db } from '../src/db/open.ts';
-import { BOUNDED, harness, jobContext, runJob, runRow } from '../test/helpers/scheduler-fixtures.ts';
+import { BOUNDED, harness, jobContext, runJob, runThroughScheduler } from '../test/helpers/scheduler-fixtures.ts';
 import job from './cleanup-preview-sessions.ts';
 
 const HOUR = 60 * 60_000;
@@ -83,19 +82,7 @@ test('stops between batches when its signal is aborted', async (t) => {
 test('runs in a worker thread through the scheduler and lands in job_runs', BOUNDED, async (t) => {
   const h = harness(t);
   seed(h.db);
-  const { scheduler } = await h.scheduler([await loadJobFile(new URL('./cleanup-preview-sessions.ts', import.meta.url).pathname)]);
-  await scheduler.start();
-
-  const handle = await scheduler.runNow('cleanupPreviewSessions');
-  const outcome = await handle.done;
-
-  assert.equal(outcome.status, 'success', outcome.error ?? '');
-  const row = runRow(h.db, handle.runId)!;
-  assert.equal(row.status, 'success');
-  assert.equal(row.trigger, 'manual');
-  assert.equal(row.error, null);
-  assert.ok(Number.isInteger(row.duration_ms) && row.duration_ms! >= 0, 'durationMs recorded');
-  const details = JSON.parse(row.details!);
+  const details = await runThroughScheduler(h, new URL('./cleanup-preview-sessions.ts', import.meta.url), 'cleanupPreviewSessions');
   assert.equal(details.expiredCount, 3);
   assert.equal(details.revokedCount, 1);
   assert.equal(count(h.db), 2);

@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { loadJobFile } from '../../src/jobs/load.ts';
 // Helpers for the scheduler and job-script suites: fixture job folders (one per scenario), a per-test
 // database whose schedulers are stopped when the test ends, direct reads of job_runs, a job context for calling a
 // job's run() in-process, and small process helpers (a dead pid, a free port).
@@ -135,3 +137,21 @@ export function freePort(): Promise<number> {
 export const BOUNDED = { timeout: 60_000 } as const;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs one job file through a real scheduler (a Bree worker thread), asserts the run succeeded with
+ * a manual trigger, no error and an integer duration, and returns its parsed details.
+ */
+export async function runThroughScheduler(h: Harness, jobFile: URL, name: string): Promise<JobDetails> {
+  const { scheduler } = await h.scheduler([await loadJobFile(jobFile.pathname)]);
+  await scheduler.start();
+  const handle = await scheduler.runNow(name);
+  const outcome = await handle.done;
+  assert.equal(outcome.status, 'success', outcome.error ?? '');
+  const row = runRow(h.db, handle.runId)!;
+  assert.equal(row.status, 'success');
+  assert.equal(row.trigger, 'manual');
+  assert.equal(row.error, null);
+  assert.ok(Number.isInteger(row.duration_ms) && row.duration_ms! >= 0, 'durationMs recorded');
+  return JSON.parse(row.details!) as JobDetails;
+}
