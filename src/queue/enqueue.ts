@@ -13,7 +13,7 @@
 // (An in-process runner notices the job at its next poll; Queue.enqueue also wakes it at once.)
 import type { Db } from '../db/open.ts';
 import type { LoadedJob } from '../jobs/load.ts';
-import { QueueValidationError, type ValidationIssue } from './errors.ts';
+import { IdempotencyKeyReusedError, QueueValidationError, type ValidationIssue } from './errors.ts';
 import { newTraceId, uuidv7 } from './ids.ts';
 import { jobTypesFor, type JobTypes } from './job-types.ts';
 import { insertJob, jobByIdempotencyKey, type NewJobRow } from './store/insert-job.ts';
@@ -125,7 +125,12 @@ export function enqueue(db: Db, jobs: readonly LoadedJob[] | JobTypes, input: En
   };
   if (!insertJob(db, row)) {
     const existing = jobByIdempotencyKey(db, row.idempotency_key!);
-    if (existing) return { job: toQueueJob(existing), created: false };
+    if (existing) {
+      // The same key for another type is a client bug, not a repeat: answering with the other job
+      // would make the caller believe its job was queued.
+      if (existing.type !== row.type) throw new IdempotencyKeyReusedError(row.idempotency_key!, existing.id, existing.type);
+      return { job: toQueueJob(existing), created: false };
+    }
     throw new Error('Insert was ignored but no job has that idempotency key'); // unreachable: DO NOTHING only on that key
   }
   // Built from what was inserted: no read-back on the request path.

@@ -26,6 +26,18 @@ export class UnknownJobTypeError extends Error {
   }
 }
 
+/** The idempotency key already belongs to a job of another type; nothing was stored. */
+export class IdempotencyKeyReusedError extends Error {
+  constructor(
+    readonly key: string,
+    readonly existingJobId: string,
+    readonly existingType: string,
+  ) {
+    super(`Idempotency key "${key}" already belongs to job ${existingJobId} of type "${existingType}"`);
+    this.name = 'IdempotencyKeyReusedError';
+  }
+}
+
 /** Thrown by a handler: retry after exactly `retryAfterMs` (still bounded by maxAttempts). */
 export class RetryAfterError extends Error {
   constructor(

@@ -16,7 +16,7 @@ export { enqueue } from './enqueue.ts';
 export { Queue, MAX_LIST_LIMIT, type QueueOptions } from './queue.ts';
 export { QueueRunner, type QueueRunnerOptions, type RunnerState } from './runner.ts';
 export { DEFAULT_MAX_ATTEMPTS, type QueueJobContext } from './define.ts';
-export { NonRetryableError, QueueValidationError, RetryAfterError, UnknownJobTypeError, retryAfter, type ValidationIssue } from './errors.ts';
+export { IdempotencyKeyReusedError, NonRetryableError, QueueValidationError, RetryAfterError, UnknownJobTypeError, retryAfter, type ValidationIssue } from './errors.ts';
 export { DEFAULT_BACKOFF, retryDelay, type BackoffOptions } from './backoff.ts';
 export { ERROR_LOG_LIMIT } from './store/rows.ts';
 export * from './types.ts';

@@ -169,16 +169,29 @@ export function lastRun(db: Db, name: string): JobRun | undefined {
   return row && toJobRun(row);
 }
 
-export function runningRuns(db: Db): { id: string; name: string; owner: string | null; job_id: string | null }[] {
-  return db.prepare(`SELECT id, name, owner, job_id FROM job_runs WHERE status = 'running'`).all() as never;
+export function runningRuns(db: Db): { id: string; name: string; owner: string | null; job_id: string | null; started_at: number }[] {
+  return db.prepare(`SELECT id, name, owner, job_id, started_at FROM job_runs WHERE status = 'running'`).all() as never;
 }
 
-/** Closes runs left 'running' by owners that are gone (a crashed or killed process). */
-export function closeAbandonedRuns(db: Db, isOwnerGone: (owner: string | null) => boolean, now = Date.now()): number {
+/**
+ * Closes scheduled runs left 'running' by owners that are gone (a crashed or killed process), and
+ * runs older than their job could ever last (`maxRunMs`: past it the owner would have terminated
+ * the thread), whoever owns them: an owner on another host (a recreated container) cannot be
+ * checked, and its row must not block the job for ever. Queue runs are recovered by the queue.
+ */
+export function closeAbandonedRuns(
+  db: Db,
+  isOwnerGone: (owner: string | null) => boolean,
+  now = Date.now(),
+  maxRunMs: (name: string) => number | undefined = () => undefined,
+): number {
   let closed = 0;
   db.transaction(() => {
     for (const run of runningRuns(db)) {
-      if (run.job_id !== null || !isOwnerGone(run.owner)) continue; // queue runs are recovered by the queue
+      if (run.job_id !== null) continue;
+      const limit = maxRunMs(run.name);
+      const overdue = limit !== undefined && now - run.started_at > limit;
+      if (!overdue && !isOwnerGone(run.owner)) continue;
       if (finishRun(db, run.id, { status: 'abandoned', error: 'The process running this job stopped before it finished', now })) {
         closed += 1;
       }

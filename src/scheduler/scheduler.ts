@@ -85,6 +85,10 @@ export class JobScheduler {
   private role: SchedulerRole = 'stopped';
   private starting?: Promise<void>;
   private leaseTimer?: NodeJS.Timeout;
+  /** Set as stop() begins: no new runs are accepted from then on. */
+  private stopping = false;
+  /** Set once stop()'s grace period is over: threads still starting are terminated on arrival. */
+  private terminating = false;
 
   constructor(private readonly options: SchedulerOptions) {
     this.timezone = options.timezone ?? 'UTC';
@@ -132,7 +136,7 @@ export class JobScheduler {
     this.closeAbandoned();
     recordFirstSeen(db, [...this.jobs.keys()]);
     this.runner = createBreeRunner(this.list(), this.timezone, {
-      onTick: (name) => void this.runOrRecordSkip(name, 'schedule'),
+      onTick: (name) => this.onTick(name),
       onWorker: (name, worker, run) => this.watch(name, worker, run),
     });
     await this.runner.init();
@@ -143,17 +147,24 @@ export class JobScheduler {
   }
 
   private closeAbandoned(): void {
-    const closed = ledger.closeAbandonedRuns(this.options.db, isOwnerGone);
+    // A run cannot outlive its timeout plus thread start-up (its owner terminates it), plus a margin.
+    const maxRunMs = (name: string) => {
+      const job = this.jobs.get(name);
+      return job && job.timeoutMs + THREAD_STARTUP_ALLOWANCE_MS + 60_000;
+    };
+    const closed = ledger.closeAbandonedRuns(this.options.db, isOwnerGone, Date.now(), maxRunMs);
     if (closed > 0) this.options.logger.warn('Closed runs left running by a stopped process', { abandoned: closed });
   }
 
   private async contendForLease(): Promise<void> {
     if (this.role !== 'standby' && this.role !== 'leader') return;
-    let holds = false;
+    let holds: boolean;
     try {
       holds = acquireLease(this.options.db, this.owner, this.leaseMs);
     } catch (err) {
+      // A busy database is not a lost lease: keep the current role and try again next interval.
       this.options.logger.error('Could not renew the scheduler lease', errorFields(err));
+      return;
     }
     if (holds && this.role === 'standby') await this.lead();
     else if (!holds && this.role === 'leader') this.stepDown();
@@ -190,6 +201,20 @@ export class JobScheduler {
     this.options.logger.warn('Scheduler lease lost to another process; standing by', { owner: this.owner });
   }
 
+  /**
+   * A cron tick. Fires only while this instance holds an unexpired lease: a leader whose event loop
+   * stalled past the lease may have been replaced, and must not run the same due time again.
+   */
+  private onTick(name: string): void {
+    const lease = readLease(this.options.db);
+    if (this.role !== 'leader' || lease?.owner !== this.owner || lease.expiresAt <= Date.now()) {
+      this.options.logger.warn('Ignored a cron tick: this scheduler no longer holds the lease', { job: name });
+      if (this.role === 'leader') this.stepDown();
+      return;
+    }
+    void this.runOrRecordSkip(name, 'schedule');
+  }
+
   private async runOrRecordSkip(name: string, trigger: RunTrigger): Promise<void> {
     try {
       await this.runNow(name, trigger);
@@ -208,9 +233,14 @@ export class JobScheduler {
     const job = this.jobs.get(name);
     if (!job) throw new UnknownJobError(name);
     if (!this.options.enabled) throw new JobsDisabledError();
-    if (!this.runner || this.role === 'stopped') throw new SchedulerNotRunningError();
+    if (!this.runner || this.role === 'stopped' || this.stopping) throw new SchedulerNotRunningError();
     const { db, logger } = this.options;
-    const started = ledger.startRun(db, { name, trigger, owner: this.owner });
+    let started = ledger.startRun(db, { name, trigger, owner: this.owner });
+    if (!started.started) {
+      // The running row may be a leftover of a process that died since start-up: close those first.
+      this.closeAbandoned();
+      started = ledger.startRun(db, { name, trigger, owner: this.owner });
+    }
     if (!started.started) throw new JobAlreadyRunningError(name, started.runningRunId);
     const runId = started.runId;
     let settle!: (o: RunOutcome) => void;
@@ -236,6 +266,9 @@ export class JobScheduler {
   private watch(name: string, worker: Worker, run: JobThreadData): void {
     const inflight = this.inflight.get(run.runId);
     if (inflight) inflight.worker = worker;
+    // stop() began before this thread existed: it is cancelled as it starts, and ended with the rest.
+    if (inflight?.cancelRequested) worker.postMessage('cancel');
+    if (this.terminating) void worker.terminate();
     const timeoutMs = this.jobs.get(name)!.timeoutMs;
     let error: string | undefined;
     let timedOut = false;
@@ -271,6 +304,13 @@ export class JobScheduler {
   /** Records the outcome unless the thread already did, then settles the run's promise. */
   private finish(runId: string, outcome: { status: ledger.FinalStatus; error: string }): void {
     const { db, logger } = this.options;
+    if (!db.open) {
+      // Only after a forced shutdown closed the database: the next start closes the row as abandoned.
+      const inflight = this.inflight.get(runId);
+      this.inflight.delete(runId);
+      inflight?.settle({ runId, name: inflight.name, status: outcome.status, details: null, error: outcome.error, durationMs: null });
+      return;
+    }
     ledger.finishRun(db, runId, outcome);
     const run = ledger.getRun(db, runId)!;
     const result: RunOutcome = {
@@ -290,7 +330,18 @@ export class JobScheduler {
   }
 
   /** Stops the timers, asks running jobs to cancel, waits up to the grace period, then terminates. */
-  async stop(graceMs = this.options.shutdownGraceMs ?? 10_000): Promise<void> {
+  stop(graceMs = this.options.shutdownGraceMs ?? 10_000): Promise<void> {
+    // The flag is raised synchronously: from this call on, runNow() refuses new runs.
+    this.stopping = true;
+    this.stopped ??= this.doStop(graceMs).finally(() => {
+      this.stopping = false;
+      this.stopped = undefined;
+    });
+    return this.stopped;
+  }
+  private stopped?: Promise<void>;
+
+  private async doStop(graceMs: number): Promise<void> {
     if (this.starting) await this.starting.catch(() => undefined);
     if (this.role === 'stopped') return;
     clearInterval(this.leaseTimer);
@@ -298,15 +349,20 @@ export class JobScheduler {
     const running = [...this.inflight.values()];
     for (const run of running) {
       run.cancelRequested = true;
-      run.worker?.postMessage('cancel');
+      run.worker?.postMessage('cancel'); // a run whose thread is not up yet is cancelled in watch()
     }
     if (running.length) this.options.logger.info('Waiting for running jobs', { jobs: running.map((r) => r.name), graceMs });
     await Promise.race([Promise.all(running.map((r) => r.done)), sleep(graceMs)]);
-    for (const run of this.inflight.values()) void run.worker?.terminate();
-    await Promise.all(running.map((r) => r.done));
+    this.terminating = true;
+    for (const run of this.inflight.values()) {
+      run.cancelRequested = true;
+      void run.worker?.terminate();
+    }
+    await Promise.all([...this.inflight.values()].map((r) => r.done));
     if (this.role === 'leader') releaseLease(this.options.db, this.owner);
     markStopped(this.owner);
     this.role = 'stopped';
+    this.terminating = false;
     this.options.logger.info('Jobs scheduler stopped');
   }
 

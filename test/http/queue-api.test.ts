@@ -84,6 +84,11 @@ describe('enqueue', () => {
     assert.equal(first.status, 201);
     assert.equal(again.status, 200);
     assert.equal(again.body.id, first.body.id);
+    // The same key for another type is refused, not answered with the other job.
+    const reused = await call('POST', '/api/v1/jobs', admin, { type: 'test.slow', data: { steps: 1 }, idempotencyKey: 'order-42' });
+    assert.equal(reused.status, 409);
+    assert.equal(reused.body.code, 'IDEMPOTENCY_KEY_REUSED');
+    assert.equal(reused.body.jobId, first.body.id);
   });
 });
 

@@ -54,3 +54,18 @@ test('a running row owned by a live scheduler in this process is not closed by a
 
   assert.equal(runRow(h.db, mine)?.status, 'running');
 });
+
+test('a running row older than its job could last is closed whoever owns it (e.g. a recreated container)', BOUNDED, async (t) => {
+  const h = harness(t);
+  // fixture.daily has the default 5 min timeout; this row started an hour ago on a host we cannot check.
+  const id = randomUUID();
+  h.db
+    .prepare(`INSERT INTO job_runs (id, name, status, trigger, started_at, owner) VALUES (?, 'fixture.daily', 'running', 'schedule', ?, ?)`)
+    .run(id, Date.now() - 3_600_000, 'old-container-abc:1:deadbeef');
+  const { scheduler } = await h.scheduler(FIXTURE_DIRS.daily);
+  await scheduler.start();
+  assert.equal(runRow(h.db, id)?.status, 'abandoned');
+  // And the job is not blocked by it.
+  const handle = await scheduler.runNow('fixture.daily');
+  assert.equal((await handle.done).status, 'success');
+});

@@ -7,7 +7,8 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { REPO_ROOT, TEST_SECRET, tempDb, token, waitFor, type CapturedLogs, type TempDb } from '../helpers/index.ts';
-import { BOUNDED, FIXTURE_DIRS, freePort, harness, runRow } from '../helpers/scheduler-fixtures.ts';
+import { SchedulerNotRunningError } from '../../src/scheduler/errors.ts';
+import { BOUNDED, FIXTURE_DIRS, freePort, harness, runRow, runRows } from '../helpers/scheduler-fixtures.ts';
 
 /** Resolves once the job's thread is inside run() (it logs a line, forwarded to the main thread). */
 const working = (logs: CapturedLogs, runId: string) =>
@@ -196,3 +197,15 @@ test(
     assert.equal(server.messages().at(-1)?.msg, 'Stopped');
   },
 );
+
+test('once stop() has begun, no new run is accepted and every run ends recorded', BOUNDED, async (t) => {
+  const h = harness(t);
+  const { scheduler } = await h.scheduler(FIXTURE_DIRS.shutdown);
+  await scheduler.start();
+  const first = await scheduler.runNow('fixture.honorsSignal');
+  const stopping = scheduler.stop(1_500);
+  await assert.rejects(() => scheduler.runNow('fixture.ignoresSignal'), SchedulerNotRunningError);
+  await stopping;
+  assert.equal(runRow(h.db, first.runId)?.status, 'cancelled');
+  assert.equal(runRows(h.db).filter((r) => r.status === 'running').length, 0);
+});

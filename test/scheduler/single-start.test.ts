@@ -55,3 +55,19 @@ test('a second instance on the same database stands by, runs no ticks, and takes
   assert.equal(b.scheduler.getStatus().running, true);
   await waitFor(() => byOwner(b.scheduler.owner) >= 1, { what: 'a run by the new leader' });
 });
+
+test('a leader whose lease was taken over ignores its next cron tick and stands by', BOUNDED, async (t) => {
+  const h = harness(t);
+  // A long lease: its renewal (every 20 s) cannot be what notices the takeover within this test.
+  const { scheduler, logs } = await h.scheduler(FIXTURE_DIRS.everySecond, { leaseMs: 60_000 });
+  await scheduler.start();
+  assert.equal(scheduler.getStatus().role, 'leader');
+  // Another process took the lease while this one was stalled.
+  h.db.prepare(`UPDATE scheduler_lease SET owner = 'other-host:1:aaaaaaaa', expires_at = ?`).run(Date.now() + 60_000);
+  await waitFor(() => scheduler.getStatus().role === 'standby', { timeoutMs: 5_000, what: 'step down on the next tick' });
+  assert.ok(logs.records.some((r) => r.msg === 'Ignored a cron tick: this scheduler no longer holds the lease'));
+  await scheduler.idle();
+  const after = runRows(h.db, 'fixture.tick').length;
+  await sleep(2_500);
+  assert.equal(runRows(h.db, 'fixture.tick').length, after, 'no ticks run once it stood by');
+});

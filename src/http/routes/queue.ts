@@ -2,7 +2,7 @@
 // Validation of payloads is the job's own zod schema (inside Queue.enqueue); nothing invalid is stored.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { QUEUE_STATUSES, QueueValidationError, UnknownJobTypeError, type EnqueueInput, type Queue } from '../../queue/index.ts';
+import { IdempotencyKeyReusedError, QUEUE_STATUSES, QueueValidationError, UnknownJobTypeError, type EnqueueInput, type Queue } from '../../queue/index.ts';
 import type { AppDeps } from '../app.ts';
 import type { AuthEnv } from '../auth/auth.ts';
 import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
@@ -39,6 +39,9 @@ function enqueueOr400(queue: Queue, input: EnqueueInput, names: { type: string; 
   try {
     return queue.enqueue(input);
   } catch (err) {
+    if (err instanceof IdempotencyKeyReusedError) {
+      throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', err.message, { field: 'idempotencyKey', jobId: err.existingJobId });
+    }
     if (err instanceof UnknownJobTypeError) {
       throw new ApiError(400, 'UNKNOWN_JOB_TYPE', err.message, { field: names.type });
     }
