@@ -5,7 +5,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { Db } from '../db/open.ts';
 import { WriteGate } from '../db/write-gate.ts';
-import { describeCron, nextDue } from '../jobs/cron.ts';
+import { describeCron } from '../jobs/cron.ts';
 import type { JobDetails, RunTrigger } from '../jobs/define.ts';
 import type { LoadedJob } from '../jobs/load.ts';
 import { errorFields, type Logger } from '../log/logger.ts';
@@ -17,6 +17,9 @@ import { JobAlreadyRunningError, JobsDisabledError, SchedulerNotRunningError, Un
 import type { JobThreadData } from './job-thread.ts';
 import { acquireLease, readLease, releaseLease } from './lease.ts';
 import { isOwnerGone, markLive, markStopped, newOwnerId } from './owner.ts';
+import { jobStatus, type JobStatus } from './status.ts';
+
+export type { JobStatus } from './status.ts';
 
 export interface SchedulerOptions {
   db: Db;
@@ -47,17 +50,6 @@ export interface RunHandle {
   runId: string;
   name: string;
   done: Promise<RunOutcome>;
-}
-
-export interface JobStatus {
-  name: string;
-  description: string;
-  schedule: string;
-  scheduleText: string;
-  timeoutMs: number;
-  running: boolean;
-  lastRun: Pick<ledger.JobRun, 'id' | 'status' | 'trigger' | 'startedAt' | 'endedAt' | 'durationMs'> | null;
-  nextRun: string | null;
 }
 
 interface Inflight {
@@ -374,22 +366,12 @@ export class JobScheduler {
   getJobStatus(name: string): JobStatus | undefined {
     const job = this.jobs.get(name);
     if (!job) return undefined;
-    const { db } = this.options;
-    const last = ledger.lastRun(db, name);
-    const schedule = job.definition.schedule!;
-    const running = [...this.inflight.values()].some((r) => r.name === name) || last?.status === 'running';
-    return {
-      name,
-      description: job.definition.description,
-      schedule,
-      scheduleText: describeCron(schedule),
-      timeoutMs: job.timeoutMs,
-      running,
-      lastRun: last
-        ? { id: last.id, status: last.status, trigger: last.trigger, startedAt: last.startedAt, endedAt: last.endedAt, durationMs: last.durationMs }
-        : null,
-      nextRun: this.currentRole === 'disabled' ? null : (nextDue(schedule, this.timezone)?.toISOString() ?? null),
-    };
+    return jobStatus(job, {
+      db: this.options.db,
+      timezone: this.timezone,
+      scheduling: this.currentRole !== 'disabled',
+      runningHere: [...this.inflight.values()].some((r) => r.name === name),
+    });
   }
 
   getStatus() {
