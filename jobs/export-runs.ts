@@ -7,24 +7,12 @@ import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineJob } from '../src/jobs/define.ts';
-import { RUN_STATUSES } from '../src/runs/ledger.ts';
+import { RUN_STATUSES, type RunRow } from '../src/runs/ledger.ts';
 
 const COLUMNS = ['id', 'name', 'status', 'trigger', 'started_at', 'ended_at', 'duration_ms', 'job_id', 'trace_id', 'error', 'details'] as const;
 
-interface Row {
-  rowid: number;
-  id: string;
-  name: string;
-  status: string;
-  trigger: string;
-  started_at: number;
-  ended_at: number | null;
-  duration_ms: number | null;
-  job_id: string | null;
-  trace_id: string | null;
-  error: string | null;
-  details: string | null;
-}
+/** A job_runs row with its rowid, which the export pages by. */
+type Row = RunRow & { rowid: number };
 
 /** RFC 4180: quote fields with a comma, quote or line break; double the quotes inside. */
 export function csvField(value: unknown): string {

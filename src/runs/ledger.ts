@@ -24,7 +24,8 @@ export interface JobRun {
   traceId: string | null;
 }
 
-interface RunRow {
+/** A job_runs row as stored (times in ms); the API shape is JobRun. */
+export interface RunRow {
   id: string;
   name: string;
   status: RunStatus;
@@ -36,6 +37,7 @@ interface RunRow {
   error: string | null;
   job_id: string | null;
   trace_id: string | null;
+  owner: string | null;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

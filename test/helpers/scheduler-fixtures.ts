@@ -64,19 +64,8 @@ export function harness(t: TestContext): Harness {
   };
 }
 
-export interface RunRow {
-  id: string;
-  name: string;
-  status: string;
-  trigger: string;
-  started_at: number;
-  ended_at: number | null;
-  duration_ms: number | null;
-  details: string | null;
-  error: string | null;
-  owner: string | null;
-  job_id: string | null;
-}
+import type { RunRow } from '../../src/runs/ledger.ts';
+export type { RunRow };
 
 /** Every job_runs row of a job (or all), oldest first, read straight from SQL. */
 export function runRows(db: Db, name?: string): RunRow[] {
