@@ -154,13 +154,18 @@ async function nightshiftThroughput(args: {
   };
 }
 
-async function plainjobInProcess(args: { n: number; workers: number; label: string }): Promise<ThroughputResult> {
-  const { n, workers, label } = args;
+/** A fresh plainjob database with `n` jobs added one call at a time, as its README shows. */
+function plainjobFilled(label: string, n: number) {
   const path = freshDbPath(`throughput-plainjob-${label}`);
   const queue = plainjobQueue(path);
   const e0 = now();
   for (let i = 0; i < n; i++) queue.add(PLAINJOB_TYPE, { i });
-  const enqueueMs = now() - e0;
+  return { path, queue, enqueueMs: now() - e0 };
+}
+
+async function plainjobInProcess(args: { n: number; workers: number; label: string }): Promise<ThroughputResult> {
+  const { n, workers, label } = args;
+  const { path, queue, enqueueMs } = plainjobFilled(label, n);
   let calls = 0;
   let done = 0;
   let finish!: () => void;
@@ -209,11 +214,7 @@ function message<T>(child: ChildProcess, type: string): Promise<T> {
 
 async function plainjobProcesses(args: { n: number; workers: number; label: string }): Promise<ThroughputResult> {
   const { n, workers, label } = args;
-  const path = freshDbPath(`throughput-plainjob-${label}`);
-  const queue = plainjobQueue(path);
-  const e0 = now();
-  for (let i = 0; i < n; i++) queue.add(PLAINJOB_TYPE, { i });
-  const enqueueMs = now() - e0;
+  const { path, queue, enqueueMs } = plainjobFilled(label, n);
   queue.close();
   const s0 = now();
   const children = Array.from({ length: workers }, () =>
