@@ -65,7 +65,18 @@ export async function startRuntime(config: Config, logger: Logger = createLogger
       : undefined;
   // The runner claims right after an enqueue or a cancel in this process instead of at its next poll.
   const queue = new Queue({ db, jobs, logger, gate, onEnqueue: (job) => runner?.wake(job.runAt), onCancel: (id) => runner?.cancel(id) });
-  const app = createApp({ db, scheduler, queue, logger, gate, jwtSecret, runWaitMs: config.runWaitMs, bodyLimitBytes: config.bodyLimitBytes });
+  const app = createApp({
+    db,
+    scheduler,
+    queue,
+    logger,
+    gate,
+    jwtSecret,
+    runWaitMs: config.runWaitMs,
+    bodyLimitBytes: config.bodyLimitBytes,
+    metricsToken: config.metricsToken,
+    dashboardSessionMinutes: config.dashboardSessionMinutes,
+  });
 
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));

@@ -25,6 +25,8 @@ const configSchema = z.object({
   QUEUE_LEASE_MS: z.coerce.number().int().min(1_000).default(30_000),
   RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  DASHBOARD_SESSION_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(8 * 60),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -50,6 +52,10 @@ export interface Config {
   queueLeaseMs: number;
   retentionDays: number;
   bodyLimitBytes: number;
+  /** A static bearer token Prometheus may scrape /metrics with; owner/admin JWTs work too. */
+  metricsToken: string | undefined;
+  /** Lifetime of a dashboard session cookie. */
+  dashboardSessionMinutes: number;
 }
 
 export class ConfigError extends Error {}
@@ -82,5 +88,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     queueLeaseMs: c.QUEUE_LEASE_MS,
     retentionDays: c.RETENTION_DAYS,
     bodyLimitBytes: c.BODY_LIMIT_BYTES,
+    metricsToken: c.METRICS_TOKEN,
+    dashboardSessionMinutes: c.DASHBOARD_SESSION_MINUTES,
   };
 }

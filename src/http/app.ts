@@ -16,6 +16,9 @@ import { jobRoutes } from './routes/jobs.ts';
 import { enqueueRoute, queueRoutes } from './routes/queue.ts';
 import { previewSessionAdminRoutes, previewSessionPublicRoutes } from './routes/preview-sessions.ts';
 import { traceContext } from './trace.ts';
+import { dashboardRoutes } from '../dashboard/routes.ts';
+import { metricsRoutes } from '../metrics/routes.ts';
+import { openApiRoutes } from './openapi/routes.ts';
 
 export interface AppDeps {
   db: Db;
@@ -27,6 +30,10 @@ export interface AppDeps {
   /** How long POST /api/jobs/run/:name waits for the result before answering 202. */
   runWaitMs: number;
   bodyLimitBytes: number;
+  /** Static bearer token accepted on /metrics besides owner/admin JWTs (see src/metrics). */
+  metricsToken?: string;
+  /** Lifetime of a dashboard session cookie, in minutes (default 8 hours). */
+  dashboardSessionMinutes?: number;
 }
 
 export function createApp(deps: AppDeps) {
@@ -59,6 +66,12 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1/jobs', queueRoutes(deps, adminOnly));
   app.route('/api/preview-sessions', previewSessionAdminRoutes(deps));
   app.route('/api/i18n-cache', i18nCacheRoutes(deps));
+
+  // The operator's surface: API description, Prometheus metrics and the web dashboard. Each
+  // module applies its own authentication (docs are public; metrics and dashboard are not).
+  app.route('/api', openApiRoutes(deps));
+  app.route('/', metricsRoutes(deps));
+  app.route('/dashboard', dashboardRoutes(deps));
 
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}`, code: 'NOT_FOUND' }, 404));
   app.onError(handleError(deps.logger));
