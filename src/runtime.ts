@@ -12,6 +12,7 @@ import { loadJobs } from './jobs/load.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { JobScheduler } from './scheduler/scheduler.ts';
 import { Queue, QueueRunner } from './queue/index.ts';
+import { createMetrics } from './metrics/metrics.ts';
 
 export interface Runtime {
   config: Config;
@@ -36,6 +37,8 @@ export async function startRuntime(config: Config, logger: Logger = createLogger
   if (applied.length) logger.info('Database migrated', { path: config.databasePath, applied });
   const jobs = await loadJobs(config.jobsDir);
   const gate = new WriteGate();
+  // Counters are fed by the scheduler's and runner's hooks; gauges read them (and the db) per scrape.
+  const metrics = createMetrics({ db, logger, processMetrics: true });
   const scheduler = new JobScheduler({
     db,
     databasePath: config.databasePath,
@@ -47,6 +50,7 @@ export async function startRuntime(config: Config, logger: Logger = createLogger
     shutdownGraceMs: config.shutdownGraceMs,
     gate,
     logLevel: config.logLevel,
+    events: metrics.schedulerEvents,
   });
   const runner =
     config.jobsEnabled && config.queueWorkers > 0
@@ -61,10 +65,12 @@ export async function startRuntime(config: Config, logger: Logger = createLogger
           shutdownGraceMs: config.shutdownGraceMs,
           gate,
           logLevel: config.logLevel,
+          events: metrics.runnerEvents,
         })
       : undefined;
   // The runner claims right after an enqueue or a cancel in this process instead of at its next poll.
-  const queue = new Queue({ db, jobs, logger, gate, onEnqueue: (job) => runner?.wake(job.runAt), onCancel: (id) => runner?.cancel(id) });
+  const queue = new Queue({ db, jobs, logger, gate, onEnqueue: (job) => runner?.wake(job.runAt), onCancel: (id) => runner?.cancel(id), onRetry: metrics.onManualRetry });
+  metrics.attach({ scheduler, queue, runner });
   const app = createApp({
     db,
     scheduler,
@@ -76,6 +82,7 @@ export async function startRuntime(config: Config, logger: Logger = createLogger
     bodyLimitBytes: config.bodyLimitBytes,
     metricsToken: config.metricsToken,
     dashboardSessionMinutes: config.dashboardSessionMinutes,
+    metrics,
   });
 
   const server: ServerType = await new Promise((resolve) => {

@@ -18,6 +18,7 @@ import { previewSessionAdminRoutes, previewSessionPublicRoutes } from './routes/
 import { traceContext } from './trace.ts';
 import { dashboardRoutes } from '../dashboard/routes.ts';
 import { metricsRoutes } from '../metrics/routes.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { openApiRoutes } from './openapi/routes.ts';
 
 export interface AppDeps {
@@ -34,6 +35,8 @@ export interface AppDeps {
   metricsToken?: string;
   /** Lifetime of a dashboard session cookie, in minutes (default 8 hours). */
   dashboardSessionMinutes?: number;
+  /** The runtime's Prometheus metrics (fed by scheduler and runner hooks); without it /metrics builds its own. */
+  metrics?: Metrics;
 }
 
 export function createApp(deps: AppDeps) {

@@ -8,7 +8,7 @@ import type { Logger } from '../log/logger.ts';
 import { enqueue } from './enqueue.ts';
 import { jobTypesFor, type JobTypes } from './job-types.ts';
 import { cancelJob, retryJob } from './store/control.ts';
-import { countByStatus, jobById, listJobs, progressRow } from './store/read-jobs.ts';
+import { countByStatus, countByTypeAndStatus, jobById, listJobs, progressRow } from './store/read-jobs.ts';
 import { percentOf, toQueueJob } from './store/rows.ts';
 import type { CancelResult, EnqueueInput, EnqueueResult, ListFilter, ProgressView, QueueCounts, QueueJob, RetryResult } from './types.ts';
 
@@ -22,6 +22,8 @@ export interface QueueOptions {
   onEnqueue?: (job: QueueJob) => void;
   /** Called when a processing job is asked to cancel (runtime: runner.cancel(id), no poll delay). */
   onCancel?: (id: string) => void;
+  /** Called when a failed or cancelled job is put back by hand (metrics count manual retries). */
+  onRetry?: (job: QueueJob) => void;
 }
 
 export const MAX_LIST_LIMIT = 500;
@@ -92,6 +94,7 @@ export class Queue {
     if (outcome === 'retried') {
       this.options.logger.info('Job retried by hand', { jobId: id });
       const job = this.get(id)!;
+      this.options.onRetry?.(job);
       this.options.onEnqueue?.(job);
       return { outcome, job };
     }
@@ -100,6 +103,11 @@ export class Queue {
 
   counts(): QueueCounts {
     return countByStatus(this.db);
+  }
+
+  /** Jobs per type and status (types with no jobs are absent). */
+  countsByType(): Map<string, QueueCounts> {
+    return countByTypeAndStatus(this.db);
   }
 
   private write<T>(fn: () => T): T {

@@ -13,6 +13,7 @@ import { claimRound } from './claim.ts';
 import { Flights, unref } from './flights.ts';
 import { jobTypesFor, type JobTypes } from './job-types.ts';
 import { Alarm, pollCancels, renewAndRecover, type Upkeep } from './maintenance.ts';
+import type { Recovered } from './store/leases.ts';
 import type { QueueThreadData, RunJob } from './messages.ts';
 import { applyEndings, logEnding, type Applied } from './outcomes.ts';
 import { Placement } from './placement.ts';
@@ -48,6 +49,15 @@ export interface QueueRunnerOptions {
   /** See Placement: most jobs queued on one thread (default 256), and how much measured work (default 5 ms). */
   maxPrefetch?: number;
   queuedBudgetMs?: number;
+  /** Observers (src/metrics), called after the runner's transaction committed. They must not throw. */
+  events?: QueueRunnerEvents;
+}
+
+/** What an observer hears: each attempt's ending as written, and jobs recovered from stopped runners. */
+export interface QueueRunnerEvents {
+  /** `now` is when the ending was written (the attempt ran from applied.attempt.startedAt). */
+  attemptEnded?(applied: Applied, now: number): void;
+  recovered?(jobs: readonly Recovered[]): void;
 }
 
 export type RunnerState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -256,6 +266,7 @@ export class QueueRunner {
     for (const f of needRows) f.runOpen = true;
     for (const a of applied) {
       this.count(a);
+      this.options.events?.attemptEnded?.(a, now);
       logEnding(this.logger, a);
       if (a.written && a.plan?.status === 'pending' && a.plan.runAt !== undefined) this.wakeAt(a.plan.runAt);
     }
@@ -327,6 +338,7 @@ export class QueueRunner {
     if (this.db.inTransaction || this.state === 'stopped') return;
     const recovered = renewAndRecover(this.upkeep);
     this.counters.recovered += recovered.length;
+    if (recovered.length > 0) this.options.events?.recovered?.(recovered);
     if (recovered.length > 0) this.wake();
   }
 

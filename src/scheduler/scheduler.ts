@@ -33,6 +33,16 @@ export interface SchedulerOptions {
   shutdownGraceMs?: number;
   gate?: WriteGate;
   logLevel?: JobThreadData['logLevel'];
+  /** Observers (src/metrics): told as runs end. They must not throw. */
+  events?: SchedulerEvents;
+}
+
+/** What an observer hears: each closed run (and each skipped tick), and runs closed as abandoned. */
+export interface SchedulerEvents {
+  /** A run ended, or a tick was recorded as skipped (durationMs null: nothing ran). */
+  runFinished?(run: { name: string; status: ledger.FinalStatus; trigger: RunTrigger; durationMs: number | null }): void;
+  /** Runs left 'running' by stopped processes (or past their timeout) were closed as 'abandoned'. */
+  abandonedClosed?(count: number): void;
 }
 
 export type SchedulerRole = 'disabled' | 'stopped' | 'standby' | 'leader';
@@ -138,6 +148,26 @@ export class JobScheduler {
     this.leaseTimer.unref();
   }
 
+  /**
+   * Starts only what runNow() needs, without contending for the lease: no cron timers, no catch-up,
+   * and a server's scheduler keeps (or takes) the lease. For one-off runs from another process, such
+   * as `nightshift run <name>`: the run is a 'manual' job_runs row like any other, and the ledger's
+   * IMMEDIATE check still refuses a run that overlaps one in any process. Stop it with stop().
+   */
+  startForManualRuns(): Promise<void> {
+    this.starting ??= (async () => {
+      if (!this.options.enabled) return;
+      markLive(this.owner);
+      this.runner = createBreeRunner(this.list(), this.timezone, {
+        onTick: () => {},
+        onWorker: (name, worker, run) => this.watch(name, worker, run),
+      });
+      await this.runner.init();
+      this.role = 'standby';
+    })();
+    return this.starting;
+  }
+
   private closeAbandoned(): void {
     // A run cannot outlive its timeout plus thread start-up (its owner terminates it), plus a margin.
     const maxRunMs = (name: string) => {
@@ -146,6 +176,7 @@ export class JobScheduler {
     };
     const closed = ledger.closeAbandonedRuns(this.options.db, isOwnerGone, Date.now(), maxRunMs);
     if (closed > 0) this.options.logger.warn('Closed runs left running by a stopped process', { abandoned: closed });
+    if (closed > 0) this.options.events?.abandonedClosed?.(closed);
   }
 
   private async contendForLease(): Promise<void> {
@@ -213,6 +244,7 @@ export class JobScheduler {
     } catch (err) {
       if (err instanceof JobAlreadyRunningError) {
         ledger.recordSkipped(this.options.db, { name, trigger, owner: this.owner, reason: `Still running (run ${err.runningRunId})` });
+        this.options.events?.runFinished?.({ name, status: 'skipped', trigger, durationMs: null });
         this.options.logger.warn('Skipped a run: the previous run is still going', { job: name, trigger, runningRunId: err.runningRunId });
       } else {
         this.options.logger.error('Could not start a run', { job: name, trigger, ...errorFields(err) });
@@ -316,6 +348,7 @@ export class JobScheduler {
     const fields = { job: run.name, runId, status: run.status, durationMs: run.durationMs, details: run.details ?? undefined };
     if (run.status === 'success') logger.info('Job run finished', fields);
     else logger.error('Job run finished', { ...fields, error: run.error });
+    this.options.events?.runFinished?.({ name: run.name, status: result.status, trigger: run.trigger, durationMs: run.durationMs });
     const inflight = this.inflight.get(runId);
     this.inflight.delete(runId);
     inflight?.settle(result);

@@ -43,3 +43,29 @@ export function countByStatus(db: Db): QueueCounts {
   counts.completed = count(`SELECT count(*) AS n FROM queue_jobs`) - others;
   return { pending: counts.pending, processing: counts.processing, completed: counts.completed, failed: counts.failed, cancelled: counts.cancelled };
 }
+
+/**
+ * Jobs per type and status (the dashboard's overview). Totals per type come from the type index;
+ * the unfinished and rare statuses from their partial indexes; completed is what is left, so no
+ * query reads every row.
+ */
+export function countByTypeAndStatus(db: Db): Map<string, QueueCounts> {
+  const byType = new Map<string, QueueCounts>();
+  const entry = (type: string) => {
+    let counts = byType.get(type);
+    if (!counts) byType.set(type, (counts = { pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 }));
+    return counts;
+  };
+  const totals = stmt(db, `SELECT type, count(*) AS n FROM queue_jobs GROUP BY type`).all() as { type: string; n: number }[];
+  for (const { type, n } of totals) entry(type).completed = n;
+  for (const status of QUEUE_STATUSES) {
+    if (status === 'completed') continue;
+    const rows = stmt(db, `SELECT type, count(*) AS n FROM queue_jobs WHERE ${statusTerm(status)} GROUP BY type`).all() as { type: string; n: number }[];
+    for (const { type, n } of rows) {
+      const counts = entry(type);
+      counts[status] = n;
+      counts.completed -= n;
+    }
+  }
+  return byType;
+}
