@@ -1,0 +1,249 @@
+// LocalClient: the CLI working on the database file directly (the default), with the same
+// modules the server uses: the Queue for queue jobs, the ledger for runs, the scheduler's status
+// functions, and, for `run`, a JobScheduler started for manual runs only (no lease, no cron
+// timers), so a run is recorded in job_runs exactly like one triggered from the API.
+import { existsSync } from 'node:fs';
+import type { Config } from '../../config/config.ts';
+import { migrate } from '../../db/migrate.ts';
+import { openDatabase, type Db } from '../../db/open.ts';
+import { loadJobs, type LoadedJob } from '../../jobs/load.ts';
+import type { Logger } from '../../log/logger.ts';
+import { IdempotencyKeyReusedError, Queue, QueueRunner, QueueValidationError, UnknownJobTypeError } from '../../queue/index.ts';
+import { getRun, listRuns } from '../../runs/ledger.ts';
+import { JobAlreadyRunningError, JobsDisabledError, SchedulerNotRunningError, UnknownJobError } from '../../scheduler/errors.ts';
+import { readLease } from '../../scheduler/lease.ts';
+import { JobScheduler } from '../../scheduler/scheduler.ts';
+import { jobStatus } from '../../scheduler/status.ts';
+import { CliError, EXIT, conflictError, notFoundError, unreachableError, usageError } from '../errors.ts';
+import type { EngineLogLevel } from '../settings.ts';
+import type { Client, EnqueueRequest, JobFilter, JobList, RunFilter, StartedRun, StatusView } from './types.ts';
+
+/** How long a run started here may take to stop when the CLI is interrupted or exits. */
+const STOP_GRACE_MS = 5_000;
+
+export interface LocalClientOptions {
+  config: Config;
+  logger: Logger;
+  logLevel: EngineLogLevel;
+}
+
+export class LocalClient implements Client {
+  readonly mode = 'local' as const;
+  readonly pollMs = 100;
+  readonly target: string;
+  private readonly db: Db;
+  private jobsLoaded?: Promise<LoadedJob[]>;
+  private queueInstance?: Promise<Queue>;
+  private scheduler?: JobScheduler;
+  private runner?: QueueRunner;
+
+  constructor(private readonly options: LocalClientOptions) {
+    const path = options.config.databasePath;
+    this.target = path;
+    // A typo in DATABASE_PATH must not silently create an empty database and report nothing.
+    if (!existsSync(path)) {
+      throw unreachableError(`No database at ${path}: start the server once (npm start) or set DATABASE_PATH`, 'NO_DATABASE');
+    }
+    this.db = openDatabase(path);
+    migrate(this.db);
+  }
+
+  private jobs(): Promise<LoadedJob[]> {
+    this.jobsLoaded ??= loadJobs(this.options.config.jobsDir).catch((err: Error) => {
+      throw new CliError(EXIT.failed, `Could not load the job files in ${this.options.config.jobsDir}: ${err.message}`, 'JOBS_DIR');
+    });
+    return this.jobsLoaded;
+  }
+
+  private queue(): Promise<Queue> {
+    this.queueInstance ??= this.jobs().then(
+      (jobs) =>
+        new Queue({
+          db: this.db,
+          jobs,
+          logger: this.options.logger,
+          // With --local-runner in this process, start and cancel without waiting for its poll.
+          onEnqueue: (job) => this.runner?.wake(job.runAt),
+          onCancel: (id) => this.runner?.cancel(id),
+        }),
+    );
+    return this.queueInstance;
+  }
+
+  async status(): Promise<StatusView> {
+    const { config } = this.options;
+    const jobs = await this.jobs();
+    const lease = config.jobsEnabled ? readLease(this.db) : undefined;
+    return {
+      mode: 'local',
+      target: this.target,
+      scheduler: {
+        enabled: config.jobsEnabled,
+        running: lease !== undefined && lease.expiresAt > Date.now(),
+        timezone: config.timezone,
+        leaseHolder: lease ? { owner: lease.owner, expiresAt: new Date(lease.expiresAt).toISOString() } : null,
+      },
+      queue: await this.queueCounts(),
+      jobs: jobs
+        .filter((j) => j.definition.schedule)
+        .map((j) => jobStatus(j, { db: this.db, timezone: config.timezone, scheduling: config.jobsEnabled, runningHere: false })),
+    };
+  }
+
+  async queueCounts() {
+    return (await this.queue()).counts();
+  }
+
+  async listRuns(filter: RunFilter) {
+    return listRuns(this.db, filter);
+  }
+
+  async getRun(id: string) {
+    const run = getRun(this.db, id);
+    if (!run) throw notFoundError(`Run ${id} not found`);
+    return run;
+  }
+
+  async listJobs(filter: JobFilter): Promise<JobList> {
+    const { jobs, total } = (await this.queue()).list(filter);
+    return { jobs, total, limit: filter.limit, offset: filter.offset };
+  }
+
+  async getJob(id: string) {
+    const job = (await this.queue()).get(id);
+    if (!job) throw notFoundError(`Job ${id} not found`);
+    return job;
+  }
+
+  async progress(id: string) {
+    const progress = (await this.queue()).progress(id);
+    if (!progress) throw notFoundError(`Job ${id} not found`);
+    return progress;
+  }
+
+  async enqueue(request: EnqueueRequest) {
+    const queue = await this.queue();
+    try {
+      return queue.enqueue({
+        type: request.type,
+        payload: request.data,
+        runAt: request.runAt,
+        priority: request.priority,
+        maxAttempts: request.maxAttempts,
+        idempotencyKey: request.idempotencyKey,
+        createdBy: 'cli',
+        actorId: 'cli',
+      });
+    } catch (err) {
+      throw enqueueError(err);
+    }
+  }
+
+  async cancel(id: string) {
+    const { outcome, job } = (await this.queue()).cancel(id);
+    if (outcome === 'not_found') throw notFoundError(`Job ${id} not found`);
+    if (outcome === 'finished') throw conflictError(`Job ${id} is already ${job!.status}`, 'CONFLICT', { status: job!.status });
+    return { outcome, job: job! };
+  }
+
+  async retry(id: string) {
+    const { outcome, job } = (await this.queue()).retry(id);
+    if (outcome === 'not_found') throw notFoundError(`Job ${id} not found`);
+    if (outcome === 'not_retryable') {
+      throw conflictError(`Job ${id} is ${job!.status}; only failed or cancelled jobs can be retried`, 'CONFLICT', { status: job!.status });
+    }
+    return { outcome, job: job! };
+  }
+
+  async startRun(name: string): Promise<StartedRun> {
+    const scheduler = await this.manualScheduler();
+    try {
+      const handle = await scheduler.runNow(name, 'manual');
+      return { job: name, runId: handle.runId };
+    } catch (err) {
+      if (err instanceof UnknownJobError) throw notFoundError(`"${name}" is not a scheduled job`, 'NOT_A_SCHEDULED_JOB');
+      if (err instanceof JobAlreadyRunningError) {
+        throw conflictError(`${err.message} (run ${err.runningRunId})`, 'ALREADY_RUNNING', { runId: err.runningRunId });
+      }
+      if (err instanceof JobsDisabledError) throw conflictError(err.message, 'JOBS_DISABLED');
+      if (err instanceof SchedulerNotRunningError) throw conflictError(err.message, 'SCHEDULER_NOT_RUNNING');
+      throw err;
+    }
+  }
+
+  /** A scheduler in this process for manual runs only: it never takes the lease from a server's. */
+  private async manualScheduler(): Promise<JobScheduler> {
+    if (!this.scheduler) {
+      const { config, logger, logLevel } = this.options;
+      this.scheduler = new JobScheduler({
+        db: this.db,
+        databasePath: config.databasePath,
+        jobs: await this.jobs(),
+        logger,
+        logLevel,
+        enabled: config.jobsEnabled,
+        timezone: config.timezone,
+        shutdownGraceMs: STOP_GRACE_MS,
+      });
+      await this.scheduler.startForManualRuns();
+    }
+    return this.scheduler;
+  }
+
+  /**
+   * `run --local-runner`: a queue runner in this process for one job type, for when no server
+   * runs one. Only that type is claimed (a runner skips types it has no file for), one at a time.
+   */
+  async startLocalRunner(type: string): Promise<void> {
+    if (this.runner) return;
+    const { config, logger, logLevel } = this.options;
+    const job = (await this.jobs()).filter((j) => j.definition.name === type);
+    if (job.length === 0) throw notFoundError(`Unknown job type "${type}"`, 'UNKNOWN_JOB_TYPE');
+    this.runner = new QueueRunner({
+      db: this.db,
+      databasePath: config.databasePath,
+      jobs: job,
+      logger,
+      logLevel,
+      workers: 1,
+      pollIntervalMs: config.queuePollIntervalMs,
+      leaseMs: config.queueLeaseMs,
+      shutdownGraceMs: STOP_GRACE_MS,
+    });
+    await this.runner.start();
+  }
+
+  get hasLocalRunner(): boolean {
+    return this.runner !== undefined;
+  }
+
+  /**
+   * Stops what runs in this process: a scheduled run is cancelled (its ctx.signal aborts, then its
+   * thread is terminated after the grace period; recorded 'cancelled'); a queue job held by the
+   * local runner may finish within the grace period, else it goes back to pending for another runner.
+   */
+  async stopHere(graceMs = STOP_GRACE_MS): Promise<void> {
+    await Promise.all([this.scheduler?.stop(graceMs), this.runner?.stop(graceMs)]);
+  }
+
+  async close(): Promise<void> {
+    await this.stopHere();
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Queue.enqueue's errors, as the HTTP API reports them (field names as the CLI spells them). */
+function enqueueError(err: unknown): unknown {
+  if (err instanceof UnknownJobTypeError) return notFoundError(err.message, 'UNKNOWN_JOB_TYPE');
+  if (err instanceof IdempotencyKeyReusedError) {
+    return conflictError(err.message, 'IDEMPOTENCY_KEY_REUSED', { jobId: err.existingJobId });
+  }
+  if (err instanceof QueueValidationError) {
+    const rename = (f: string) => f.replace(/^payload\b/, 'data');
+    return usageError(`Invalid field "${rename(err.field)}": ${err.issues[0]?.message ?? 'invalid'}`, 'VALIDATION_ERROR', {
+      field: rename(err.field),
+      issues: err.issues.map((i) => ({ field: rename(i.field), message: i.message })),
+    });
+  }
+  return err;
+}

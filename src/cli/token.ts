@@ -1,0 +1,92 @@
+// Tokens for local use: `nightshift token` and `npm run token` (scripts/token.ts) share this, and
+// the CLI mints a short-lived admin token here for --url when none is given. A token is signed with
+// the server's secret (JWT_SECRET, or the development secret kept next to the database), so only
+// someone on the server's host, or holding its secret, can produce one.
+import { existsSync, readFileSync } from 'node:fs';
+import { ConfigError, type Config } from '../config/config.ts';
+import { resolveJwtSecret, secretFilePath } from '../config/jwt-secret.ts';
+import { signToken } from '../http/auth/auth.ts';
+import { ROLES, type Role } from '../http/auth/roles.ts';
+import { usageError } from './errors.ts';
+
+export interface MintedToken {
+  token: string;
+  role: Role;
+  sub: string;
+  expiresAt: string;
+  /** Opens the dashboard signed in; the token travels in the fragment, which browsers never send. */
+  signInUrl: string;
+}
+
+export function parseRole(value: string | undefined): Role {
+  const role = (value ?? 'admin') as Role;
+  if (!ROLES.includes(role)) throw usageError(`--role must be one of: ${ROLES.join(', ')}`);
+  return role;
+}
+
+export function parseTtl(value: string | undefined, fallback = 3600): number {
+  if (value === undefined) return fallback;
+  const ttl = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(ttl) || ttl <= 0) throw usageError('--ttl must be a positive number of seconds');
+  return ttl;
+}
+
+/** Where the dashboard of this configuration is: the server's URL if known, else localhost:PORT. */
+export function dashboardBase(config: Config, url?: string): string {
+  return (url ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
+}
+
+export function signInLink(base: string, token: string): string {
+  return `${base}/dashboard/sign-in#token=${token}`;
+}
+
+/** Signs a token with the configured secret (in development, generating it on first use like the server). */
+export async function mintToken(config: Config, input: { role: Role; sub?: string; ttlSeconds: number; url?: string }): Promise<MintedToken> {
+  let secret: string;
+  try {
+    secret = resolveJwtSecret(config);
+  } catch (err) {
+    if (err instanceof ConfigError) throw usageError(err.message, 'NO_SECRET');
+    throw err;
+  }
+  const sub = input.sub ?? `local-${input.role}`;
+  const now = Date.now();
+  const token = await signToken({ sub, role: input.role, ttlSeconds: input.ttlSeconds }, secret, now);
+  return {
+    token,
+    role: input.role,
+    sub,
+    expiresAt: new Date((Math.floor(now / 1000) + input.ttlSeconds) * 1000).toISOString(),
+    signInUrl: signInLink(dashboardBase(config, input.url), token),
+  };
+}
+
+/**
+ * The secret a server on this host uses, if this host has it: JWT_SECRET, or an existing development
+ * secret file. Never creates one (a new secret would sign tokens no server accepts).
+ */
+export function existingSecret(config: Config): string | undefined {
+  if (config.jwtSecret) return config.jwtSecret;
+  const file = secretFilePath(config.databasePath);
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() || undefined : undefined;
+}
+
+/** For --url without --token or NIGHTSHIFT_TOKEN: a 5-minute admin token, on the server's host only. */
+export async function autoToken(config: Config): Promise<string | undefined> {
+  const secret = existingSecret(config);
+  return secret && signToken({ sub: 'nightshift-cli', role: 'admin', ttlSeconds: 300 }, secret);
+}
+
+interface Writable {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/**
+ * The token alone on stdout (so `TOKEN=$(npm run -s token)` captures just it), then the sign-in
+ * link: on stdout for a person at a terminal, on stderr when stdout is captured.
+ */
+export function printToken(minted: MintedToken, stdout: Writable, stderr: Writable): void {
+  stdout.write(minted.token + '\n');
+  (stdout.isTTY ? stdout : stderr).write(`Dashboard sign-in (${minted.role}, until ${minted.expiresAt}): ${minted.signInUrl}\n`);
+}
