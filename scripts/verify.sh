@@ -64,7 +64,7 @@ else
 fi
 
 # Tokens come from the project's own script, with the same secret the server uses.
-mint() { node --import tsx scripts/token.ts --role "$1" --sub "verify-$1" --ttl 900; }
+mint() { node --import tsx scripts/token.ts --role "$1" --sub "verify-$1" --ttl 900 2>/dev/null; }
 ADMIN_TOKEN="$(mint admin)"
 STAFF_TOKEN="$(mint staff)"
 
