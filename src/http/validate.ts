@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import { z, type ZodType } from 'zod';
 import { ApiError, badRequest } from './errors.ts';
+import { DOCUMENTED_AS } from './openapi/json-schema.ts';
 
 function fail(error: { issues: { path: PropertyKey[]; message: string }[] }, where: string): never {
   const first = error.issues[0]!;
@@ -36,15 +37,26 @@ export function readQuery<T>(c: Context, schema: ZodType<T>): T {
   return parseWith(schema, c.req.query(), 'query');
 }
 
-/** A query-string integer: digits only (no "0x10", "1e2" or ""), absent means `fallback`. */
+export function readParams<T>(c: Context, schema: ZodType<T>): T {
+  return parseWith(schema, c.req.param(), 'path');
+}
+
+const QUERY_INT_DIGITS = 9;
+
+/**
+ * A query-string integer: digits only (no "0x10", "1e2" or ""), absent means `fallback`. zod can
+ * only describe the string it parses, so the API description is given here, from the same numbers.
+ */
 export function queryInt(min: number, max: number, fallback: number) {
+  const documented = { type: 'integer', minimum: min, maximum: Math.min(max, 10 ** QUERY_INT_DIGITS - 1), default: fallback };
   return z
     .string()
-    .regex(/^\d{1,9}$/, 'must be a whole number')
+    .regex(new RegExp(`^\\d{1,${QUERY_INT_DIGITS}}$`), 'must be a whole number')
     .transform(Number)
     .pipe(z.number().int().min(min).max(max))
     .optional()
-    .transform((v) => v ?? fallback);
+    .transform((v) => v ?? fallback)
+    .meta({ [DOCUMENTED_AS]: documented });
 }
 
 /** An ISO 8601 date-time with offset, within years 1970-9999 so it round-trips through the API. */
@@ -53,4 +65,5 @@ export const isoDateTime = z.iso
   .refine((v) => {
     const ms = Date.parse(v);
     return Number.isFinite(ms) && ms >= 0 && ms < Date.UTC(10000, 0, 1);
-  }, 'must be a date between 1970 and 9999');
+  }, 'must be a date between 1970 and 9999')
+  .meta({ description: 'ISO 8601 date-time with a UTC offset (Z or ±hh:mm), between 1970 and 9999' });

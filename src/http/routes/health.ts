@@ -1,11 +1,29 @@
 import { Hono } from 'hono';
 import { schemaVersion } from '../../db/migrate.ts';
 import type { AppDeps } from '../app.ts';
+import { defineRoute, serve } from '../openapi/define.ts';
+import { health } from './shapes.ts';
+
+export const healthApi = {
+  health: defineRoute({
+    operationId: 'getHealth',
+    method: 'get',
+    path: '/api/health',
+    summary: 'Is the database answering, and what is the scheduler doing',
+    tags: ['Health'],
+    access: 'public',
+    responses: {
+      200: { description: 'Healthy', schema: health },
+      503: { description: 'The database is not answering (status "degraded")', schema: health },
+    },
+  }),
+};
 
 /** Public: is the database answering and what is the scheduler doing. */
 export function healthRoutes(deps: AppDeps) {
   const startedAt = Date.now();
-  return new Hono().get('/health', (c) => {
+  const app = new Hono();
+  serve(app, '/api', healthApi.health, (_c, _input, reply) => {
     let database: { ok: boolean; schemaVersion?: number; error?: string };
     try {
       database = { ok: true, schemaVersion: schemaVersion(deps.db) };
@@ -14,11 +32,12 @@ export function healthRoutes(deps: AppDeps) {
     }
     const s = deps.scheduler;
     const body = {
-      status: database.ok ? 'ok' : 'degraded',
+      status: database.ok ? ('ok' as const) : ('degraded' as const),
       uptimeMs: Date.now() - startedAt,
       database,
       scheduler: { enabled: s.enabled, running: s.currentRole === 'leader', role: s.currentRole },
     };
-    return c.json(body, database.ok ? 200 : 503);
+    return reply(database.ok ? 200 : 503, body);
   });
+  return app;
 }

@@ -1,0 +1,127 @@
+// What the API answers, as zod schemas: the OpenAPI document describes responses from these, and
+// test/http/openapi-responses.test.ts checks real responses against them (strict objects: a field
+// the API returns but these do not describe fails the test).
+import { z } from 'zod';
+import { QUEUE_STATUSES } from '../../queue/types.ts';
+import { RUN_STATUSES } from '../../runs/ledger.ts';
+
+/** Timestamps the API writes: UTC, with milliseconds (Date.toISOString). */
+export const timestamp = z.iso.datetime().meta({ description: 'UTC date-time (ISO 8601)' });
+const count = z.number().int().min(0);
+
+export const RUN_TRIGGERS = ['schedule', 'manual', 'catch-up', 'queue'] as const;
+export const SCHEDULER_ROLES = ['disabled', 'stopped', 'standby', 'leader'] as const;
+
+export const health = z
+  .strictObject({
+    status: z.enum(['ok', 'degraded']),
+    uptimeMs: count,
+    database: z.strictObject({
+      ok: z.boolean(),
+      schemaVersion: z.number().int().optional(),
+      error: z.string().optional(),
+    }),
+    scheduler: z.strictObject({
+      enabled: z.boolean(),
+      running: z.boolean().meta({ description: 'This process holds the scheduler lease' }),
+      role: z.enum(SCHEDULER_ROLES),
+    }),
+  })
+  .meta({ id: 'Health' });
+
+export const jobRun = z
+  .strictObject({
+    id: z.string().meta({ description: 'UUIDv7: id order is start order' }),
+    name: z.string(),
+    status: z.enum(RUN_STATUSES),
+    trigger: z.enum(RUN_TRIGGERS),
+    startedAt: timestamp,
+    endedAt: timestamp.nullable(),
+    durationMs: count.nullable(),
+    details: z.record(z.string(), z.unknown()).nullable().meta({ description: 'What the job returned' }),
+    error: z.string().nullable(),
+    jobId: z.string().nullable().meta({ description: 'The queued job this run executed (trigger "queue")' }),
+    traceId: z.string().nullable(),
+  })
+  .meta({ id: 'JobRun', description: 'One row of the run ledger (job_runs)' });
+
+export const jobStatus = z
+  .strictObject({
+    name: z.string(),
+    description: z.string(),
+    schedule: z.string().meta({ description: 'Cron expression' }),
+    scheduleText: z.string().meta({ description: 'The cron expression in words' }),
+    timeoutMs: z.number().int().positive(),
+    running: z.boolean(),
+    lastRun: jobRun.pick({ id: true, status: true, trigger: true, startedAt: true, endedAt: true, durationMs: true }).nullable(),
+    nextRun: timestamp.nullable().meta({ description: 'null when jobs are disabled' }),
+  })
+  .meta({ id: 'ScheduledJob' });
+
+export const schedulerStatus = z
+  .strictObject({
+    running: z.boolean(),
+    enabled: z.boolean(),
+    role: z.enum(SCHEDULER_ROLES),
+    timezone: z.string(),
+    leaseHolder: z.strictObject({ owner: z.string(), expiresAt: timestamp }).nullable(),
+    runningJobs: count,
+    jobs: z.array(jobStatus),
+  })
+  .meta({ id: 'SchedulerStatus' });
+
+export const runResult = z.strictObject({
+  success: z.boolean(),
+  status: z.enum(RUN_STATUSES).exclude(['running']),
+  details: z.record(z.string(), z.unknown()),
+  error: z.string().optional(),
+  durationMs: count.nullable(),
+});
+
+const progress = z.strictObject({
+  processedItems: count,
+  totalItems: count.nullable(),
+  percent: z.number().int().min(0).max(100).meta({ description: 'Below 100 until the job completes' }),
+});
+
+export const queueJob = z
+  .strictObject({
+    id: z.string(),
+    type: z.string(),
+    status: z.enum(QUEUE_STATUSES),
+    payload: z.unknown(),
+    envelope: z.strictObject({
+      tenantId: z.string().nullable(),
+      actorId: z.string().nullable(),
+      traceId: z.string(),
+      requestId: z.string().nullable(),
+    }),
+    priority: z.number().int(),
+    attempts: count,
+    maxAttempts: z.number().int().positive(),
+    runAt: timestamp,
+    progress,
+    result: z.unknown().meta({ description: 'What the handler returned' }),
+    errorLog: z.array(z.strictObject({ at: timestamp, attempt: z.number().int().positive(), message: z.string() })).meta({
+      description: 'The newest 100 errors',
+    }),
+    lastError: z.string().nullable(),
+    idempotencyKey: z.string().nullable(),
+    createdBy: z.string().nullable(),
+    createdAt: timestamp,
+    startedAt: timestamp.nullable(),
+    completedAt: timestamp.nullable(),
+    updatedAt: timestamp,
+  })
+  .meta({ id: 'QueueJob' });
+
+export const queueProgress = progress
+  .extend({ id: z.string(), status: z.enum(QUEUE_STATUSES) })
+  .meta({ id: 'QueueJobProgress' });
+
+export const enqueuedEnvelope = z
+  .strictObject({
+    data: z.strictObject({ jobId: z.string(), jobName: z.string(), enqueuedAt: timestamp, status: z.enum(QUEUE_STATUSES) }),
+    meta: z.strictObject({ traceId: z.string() }),
+  })
+  .meta({ id: 'EnqueuedJob', description: "Seed 004's answer" });
