@@ -126,6 +126,9 @@ export function dateOption(values: OptionValues, name: OptionName): string | und
   const text = stringOption(values, name);
   if (text === undefined) return undefined;
   const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw usageError(`--${name} must be a date and time, e.g. 2030-01-01T09:00:00Z`);
+  // The API's range (src/http/validate.ts isoDateTime): both modes accept the same dates.
+  if (Number.isNaN(ms) || ms < 0 || ms >= Date.UTC(10000, 0, 1)) {
+    throw usageError(`--${name} must be a date and time between 1970 and 9999, e.g. 2030-01-01T09:00:00Z`);
+  }
   return new Date(ms).toISOString();
 }

@@ -22,8 +22,9 @@ Where it works:
   this project) and JOBS_DIR (default: its jobs/ folder). No server needs to be running, except for
   queue jobs to be processed.
   --url URL (or NIGHTSHIFT_URL) talks to a running server instead, with --token or NIGHTSHIFT_TOKEN
-  (an owner or admin JWT). Without a token the CLI signs a 5-minute admin token itself with
-  JWT_SECRET or data/.jwt-secret: that only works on the server's host (or with its secret).
+  (an owner or admin JWT). Without a token, for a server on this host (localhost, 127.0.0.1), the
+  CLI signs a 5-minute admin token itself with JWT_SECRET or data/.jwt-secret; other hosts need
+  --token (e.g. --token "$(nightshift token)" where the secret is).
 
 Options for every command:
   --json        exactly one JSON document on stdout (errors too: {error, code, exitCode})

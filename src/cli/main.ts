@@ -85,10 +85,10 @@ async function createClient(values: OptionValues, env: Env, config: Config): Pro
       throw usageError(`--url must be a URL such as http://localhost:3000 (got "${url}")`);
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw usageError('--url must start with http:// or https://');
-    const token = stringOption(values, 'token') ?? env.NIGHTSHIFT_TOKEN ?? (await autoToken(config));
+    const token = stringOption(values, 'token') ?? env.NIGHTSHIFT_TOKEN ?? (await autoToken(config, parsed));
     if (!token) {
       throw usageError(
-        `No token for ${url}: pass --token or set NIGHTSHIFT_TOKEN (the CLI signs one itself only where JWT_SECRET or data/.jwt-secret is at hand, i.e. on the server's host)`,
+        `No token for ${url}: pass --token or set NIGHTSHIFT_TOKEN (the CLI signs one itself only for a server on this host, localhost or 127.0.0.1, with JWT_SECRET or data/.jwt-secret)`,
         'NO_TOKEN',
       );
     }

@@ -24,10 +24,15 @@ export function parseRole(value: string | undefined): Role {
   return role;
 }
 
+/** A year: sign-in tokens are meant to be short-lived, and a longer expiry would not fit a Date. */
+export const MAX_TTL_SECONDS = 31_536_000;
+
 export function parseTtl(value: string | undefined, fallback = 3600): number {
   if (value === undefined) return fallback;
   const ttl = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(ttl) || ttl <= 0) throw usageError('--ttl must be a positive number of seconds');
+  if (!/^\d+$/.test(value) || ttl < 1 || ttl > MAX_TTL_SECONDS) {
+    throw usageError(`--ttl must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS} (a year)`);
+  }
   return ttl;
 }
 
@@ -71,8 +76,20 @@ export function existingSecret(config: Config): string | undefined {
   return existsSync(file) ? readFileSync(file, 'utf8').trim() || undefined : undefined;
 }
 
-/** For --url without --token or NIGHTSHIFT_TOKEN: a 5-minute admin token, on the server's host only. */
-export async function autoToken(config: Config): Promise<string | undefined> {
+/** localhost, 127.0.0.0/8, ::1 (or 0.0.0.0 and ::, which connect to this host): a server on this host. */
+export function isLoopback(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host)) return true;
+  return ['::1', '0.0.0.0', '::'].includes(host);
+}
+
+/**
+ * For --url without --token or NIGHTSHIFT_TOKEN: a 5-minute admin token, for a server on this host
+ * only. Any other URL gets none: a mistyped or foreign address must not receive an admin token
+ * signed with this host's secret (it would be valid on our server for those 5 minutes).
+ */
+export async function autoToken(config: Config, url: URL): Promise<string | undefined> {
+  if (!isLoopback(url)) return undefined;
   const secret = existingSecret(config);
   return secret && signToken({ sub: 'nightshift-cli', role: 'admin', ttlSeconds: 300 }, secret);
 }

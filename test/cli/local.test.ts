@@ -202,6 +202,10 @@ test('usage errors exit 2, a missing database file exits 5, before anything is t
     [['jobs', '--job', 'x'], /^nightshift: "jobs" does not take --job$/m],
     [['job'], /^nightshift: "job" needs an argument: nightshift job <id>$/m],
     [['status', '--token', 'x'], /^nightshift: --token is for a server: use it with --url$/m],
+    // Past what a Date can hold: a usage error, not an "unexpected error" (exit 1).
+    [['token', '--ttl', '99999999999999'], /^nightshift: --ttl must be a whole number of seconds from 1 to 31536000 \(a year\)$/m],
+    // The API refuses dates past 9999 (400); the local mode must refuse them too, not store them.
+    [['enqueue', 'system.ping', '--run-at', '99999-01-01'], /^nightshift: --run-at must be a date and time between 1970 and 9999/m],
   ];
   for (const [args, message] of cases) {
     const r = await cli(args, { env: envFor(t) });

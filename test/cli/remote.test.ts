@@ -149,6 +149,14 @@ test('--url exit 5: nobody listening, a staff token, a bad token; exit 2 without
   assert.match(none.stderr, /^nightshift: No token for http:\/\/127\.0\.0\.1:\d+\/?: pass --token or set NIGHTSHIFT_TOKEN/);
 });
 
+test('--url to a host other than this one: no token is signed and sent there, however the secret is at hand', async () => {
+  // A typo or a look at another deployment must not hand that server a fresh admin token for ours.
+  const r = await cli(['jobs', '--url', 'http://nightshift.invalid:3000', '--json'], { env: onHost() });
+  assert.equal(r.code, 2, explain(r));
+  assert.equal(r.json().code, 'NO_TOKEN');
+  assert.match(r.stderr, /^nightshift: No token for http:\/\/nightshift\.invalid:3000\/?: pass --token or set NIGHTSHIFT_TOKEN.*only for a server on this host/);
+});
+
 /** Enough job_runs rows for an export of several chunks, so it reports progress while the CLI polls. */
 function ensureHistory(rows: number): void {
   const { n } = runtime.db.prepare(`SELECT count(*) AS n FROM job_runs WHERE name = 'filler'`).get() as { n: number };

@@ -8,6 +8,7 @@ import { CliError, EXIT } from '../../src/cli/errors.ts';
 import { duration, relativeTime, statusPainter } from '../../src/cli/render/format.ts';
 import { ProgressDisplay, progressBar } from '../../src/cli/render/progress.ts';
 import { table } from '../../src/cli/render/table.ts';
+import { isLoopback } from '../../src/cli/token.ts';
 
 function usage(argv: string[]): string {
   try {
@@ -113,4 +114,13 @@ test('progress without a terminal: a line per status change, per 10% step and pe
     'exportRuns: processing 12% (12/100), 800 ms\n',
     'exportRuns: processing 13% (13/100), 11.0 s\n',
   ]);
+});
+
+test('the CLI signs its own token only for a server on this host', () => {
+  for (const url of ['http://localhost:3000', 'http://127.0.0.1:3456', 'http://127.1.2.3', 'http://[::1]:3000/', 'https://app.localhost', 'http://0.0.0.0:3000']) {
+    assert.equal(isLoopback(new URL(url)), true, url);
+  }
+  for (const url of ['http://example.com', 'http://10.0.0.5:3000', 'http://localhost.example.com', 'http://127.0.0.1.nip.io', 'http://[::2]']) {
+    assert.equal(isLoopback(new URL(url)), false, url);
+  }
 });
