@@ -2,7 +2,7 @@
 // All SQL about runs lives here; the scheduler and the API call these functions (the queue writes
 // the same rows in batches: src/queue/store/runs.ts). Run ids are UUIDv7 made from started_at, so
 // id order is start order: "newest first" is id DESC, on the primary key (see migration 001).
-import { uuidv7 } from '../db/ids.ts';
+import { uuidv7, uuidv7Prefix } from '../db/ids.ts';
 import type { Db } from '../db/open.ts';
 import type { JobDetails, RunTrigger } from '../jobs/define.ts';
 
@@ -144,8 +144,14 @@ export function getRun(db: Db, runId: string): JobRun | undefined {
 export interface RunFilter {
   name?: string;
   status?: RunStatus;
+  /** Any of these statuses (the dashboard's "recent failures": failed or abandoned). */
+  statuses?: readonly RunStatus[];
   trigger?: RunTrigger;
   jobId?: string;
+  /** Started at or after this time (ms). Uses the id order (UUIDv7 of started_at): no extra index. */
+  startedFrom?: number;
+  /** Started before this time (ms), same index. */
+  startedBefore?: number;
   limit: number;
   offset?: number;
 }
@@ -157,6 +163,12 @@ export function listRuns(db: Db, filter: RunFilter): JobRun[] {
   if (filter.status) (where.push('status = ?'), params.push(filter.status));
   if (filter.trigger) (where.push('trigger = ?'), params.push(filter.trigger));
   if (filter.jobId) (where.push('job_id = ?'), params.push(filter.jobId));
+  if (filter.statuses?.length) {
+    where.push(`status IN (${filter.statuses.map(() => '?').join(', ')})`);
+    params.push(...filter.statuses);
+  }
+  if (filter.startedFrom !== undefined) (where.push('id >= ?'), params.push(uuidv7Prefix(filter.startedFrom)));
+  if (filter.startedBefore !== undefined) (where.push('id < ?'), params.push(uuidv7Prefix(filter.startedBefore)));
   const sql = `SELECT * FROM job_runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
                ORDER BY id DESC LIMIT ? OFFSET ?`;
   const rows = db.prepare(sql).all(...params, filter.limit, filter.offset ?? 0) as RunRow[];

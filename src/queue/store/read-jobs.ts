@@ -60,7 +60,9 @@ export function countByTypeAndStatus(db: Db): Map<string, QueueCounts> {
   for (const { type, n } of totals) entry(type).completed = n;
   for (const status of QUEUE_STATUSES) {
     if (status === 'completed') continue;
-    const rows = stmt(db, `SELECT type, count(*) AS n FROM queue_jobs WHERE ${statusTerm(status)} GROUP BY type`).all() as { type: string; n: number }[];
+    // GROUP BY +type: without the unary plus SQLite (lacking ANALYZE statistics) groups along the
+    // type index and reads every row to check its status, instead of the small partial index.
+    const rows = stmt(db, `SELECT type, count(*) AS n FROM queue_jobs WHERE ${statusTerm(status)} GROUP BY +type`).all() as { type: string; n: number }[];
     for (const { type, n } of rows) {
       const counts = entry(type);
       counts[status] = n;

@@ -1,0 +1,91 @@
+// `npm run screenshots`: starts Nightshift on a temp database with demo data (ten days of scheduled
+// runs, queue jobs that completed, failed, were cancelled or wait, and a long export in progress),
+// signs in with headless Chromium and writes PNGs of the main pages to docs/screenshots/.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { DEMO_HISTORY, seedBulkRuns, seedRunHistory } from '../test/dashboard/demo-data.ts';
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium, startDashboardRuntime } from '../test/dashboard/runtime-helpers.ts';
+import { REPO_ROOT, waitFor } from '../test/helpers/index.ts';
+
+const OUT = join(REPO_ROOT, 'docs', 'screenshots');
+
+if (!chromiumAvailable()) {
+  console.error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH).`);
+  process.exit(1);
+}
+mkdirSync(OUT, { recursive: true });
+
+const app = await startDashboardRuntime({
+  seed: (db) => {
+    seedRunHistory(db, DEMO_HISTORY);
+    seedBulkRuns(db, 'system.ping', 900);
+    db.prepare(`INSERT INTO requests (id, tenant_id, title, remind_at, created_at) VALUES ('req-42', 'acme', 'Renew the TLS certificate', NULL, ?)`).run(Date.now());
+  },
+});
+const { queue } = app.runtime;
+const browser = await launchChromium();
+try {
+  // Queue jobs that run quickly, then the long export (one worker: it would hold the thread).
+  const quick = [
+    ...Array.from({ length: 6 }, () => queue.enqueue({ type: 'system.ping', tenantId: 'acme', actorId: 'ops@acme.test' }).job.id),
+    queue.enqueue({ type: 'requests.reminder', payload: { requestId: 'req-42' }, tenantId: 'acme', actorId: 'ops@acme.test' }).job.id,
+    queue.enqueue({ type: 'requests.reminder', payload: { requestId: 'req-404' }, tenantId: 'acme', actorId: 'ops@acme.test' }).job.id,
+  ];
+  await waitFor(() => quick.every((id) => ['completed', 'failed'].includes(queue.get(id)!.status)), { timeoutMs: 30_000, what: 'demo jobs' });
+  const later = queue.enqueue({ type: 'exportRuns', payload: { status: 'failed' }, runAt: new Date(Date.now() + 3 * 60 * 60_000), tenantId: 'acme' }).job;
+  queue.enqueue({ type: 'system.ping', runAt: new Date(Date.now() + 45 * 60_000) });
+  queue.cancel(later.id);
+  const exportJob = queue.enqueue({ type: 'exportRuns', payload: { chunkSize: 10, pauseMs: 250 }, tenantId: 'acme', actorId: 'ops@acme.test' }).job;
+  await waitFor(() => (queue.get(exportJob.id)!.progress.percent >= 30 ? true : undefined), { timeoutMs: 30_000, what: 'export progress' });
+
+  const shoot = async (page: Page, name: string, fullPage = true) => {
+    await page.waitForLoadState('networkidle').catch(() => undefined);
+    await page.screenshot({ path: join(OUT, `${name}.png`), fullPage });
+    console.log(`wrote docs/screenshots/${name}.png`);
+  };
+
+  for (const scheme of ['light', 'dark'] as const) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, colorScheme: scheme, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const suffix = scheme === 'dark' ? '-dark' : '';
+    if (scheme === 'light') {
+      await page.goto(`${app.url}/dashboard/sign-in`);
+      await shoot(page, 'sign-in', false);
+    }
+    await page.goto(await app.signInLink('admin'));
+    await page.waitForURL(`${app.url}/dashboard`);
+    await shoot(page, `overview${suffix}`);
+    if (scheme === 'dark') {
+      await context.close();
+      continue;
+    }
+    await page.goto(`${app.url}/dashboard/runs`);
+    await shoot(page, 'runs', false);
+    await page.goto(`${app.url}/dashboard/jobs/cleanupPreviewSessions`);
+    await shoot(page, 'job');
+    await page.goto(`${app.url}/dashboard/queue`);
+    await shoot(page, 'queue');
+    await page.goto(`${app.url}/dashboard/queue/${exportJob.id}`);
+    await shoot(page, 'queue-job');
+    await page.getByRole('link', { name: 'Cancel job' }).click();
+    await page.getByRole('dialog').waitFor();
+    await shoot(page, 'cancel-dialog', false);
+    await page.keyboard.press('Escape');
+    await page.goto(`${app.url}/dashboard/queue/new?type=exportRuns`);
+    await shoot(page, 'enqueue', false);
+    await context.close();
+  }
+
+  const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const page = await phone.newPage();
+  await page.goto(await app.signInLink('admin'));
+  await page.waitForURL(`${app.url}/dashboard`);
+  await shoot(page, 'phone-overview', true);
+  await page.goto(`${app.url}/dashboard/queue/${exportJob.id}`);
+  await shoot(page, 'phone-queue-job', false);
+  await phone.close();
+} finally {
+  await browser.close();
+  await app.stop();
+}

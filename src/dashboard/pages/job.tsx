@@ -1,0 +1,117 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+// One job: what it is, its schedule and queue settings, a chart of its recent durations, and its
+// recent runs.
+import type { JobRun } from '../../runs/ledger.ts';
+import type { JobStatus } from '../../scheduler/status.ts';
+import { dashboardPaths, queryString } from '../paths.ts';
+import { DurationChart, durationStats } from '../views/chart.tsx';
+import { formatDuration } from '../views/format.ts';
+import { Layout, type Shell } from '../views/layout.tsx';
+import { Badge, Facts, Live, PageHeader, Panel, Time } from '../views/ui.tsx';
+import { RunNowButton, RunsTable } from './common.tsx';
+
+export interface JobPageModel {
+  name: string;
+  description: string | undefined;
+  /** Set for scheduled jobs. */
+  status: JobStatus | undefined;
+  /** Set when the job can be enqueued (every loaded job file can). */
+  queue: { maxAttempts: number; timeoutMs: number; takesPayload: boolean; concurrency: number | undefined } | undefined;
+  runs: JobRun[];
+  /** Why run-now is not possible (jobs disabled, scheduler stopped), if it is not. */
+  cannotRun?: string;
+}
+
+const CHART_RUNS = 40;
+
+export function JobPage(props: { shell: Shell; model: JobPageModel }) {
+  const { model, shell } = props;
+  const status = model.status;
+  const stats = durationStats(model.runs);
+  const successes = model.runs.filter((r) => r.status === 'success').length;
+  const finished = model.runs.filter((r) => r.status !== 'running' && r.status !== 'skipped').length;
+  return (
+    <Layout shell={shell} title={model.name} section="overview">
+      <nav class="breadcrumbs" aria-label="Breadcrumb">
+        <a href={dashboardPaths.overview}>Overview</a>
+        <span aria-hidden="true">/</span>
+        <span aria-current="page">{model.name}</span>
+      </nav>
+      <PageHeader
+        eyebrow={status ? 'Scheduled job' : 'Queue job type'}
+        title={<span class="mono">{model.name}</span>}
+        subtitle={model.description ?? 'This job has runs in the history but no job file is loaded now.'}
+        actions={
+          <>
+            {model.queue ? (
+              <a class="button button-ghost" href={`${dashboardPaths.enqueue}${queryString({ type: model.name })}`}>
+                Enqueue
+              </a>
+            ) : null}
+            {status ? (
+              <Live id="job-run-now" class="inline-live">
+                <RunNowButton name={model.name} csrf={shell.csrf!} back={dashboardPaths.job(model.name)} running={status.running} disabledReason={model.cannotRun} />
+              </Live>
+            ) : null}
+          </>
+        }
+      />
+      <Live id="job-summary">
+        <div class="stats stats-4">
+          <div class="stat">
+            <p class="stat-label">Last run</p>
+            <p class="stat-value">{model.runs[0] ? <Badge status={model.runs[0].status} /> : <span class="muted">Never</span>}</p>
+            <p class="stat-note">{model.runs[0] ? <Time iso={model.runs[0].startedAt} /> : 'No runs yet'}</p>
+          </div>
+          <div class="stat">
+            <p class="stat-label">Next run</p>
+            <p class="stat-value stat-text">{status?.nextRun ? <Time iso={status.nextRun} /> : <span class="muted">{status ? 'Not scheduled' : 'On demand'}</span>}</p>
+            <p class="stat-note">{status ? status.scheduleText : 'Runs when enqueued'}</p>
+          </div>
+          <div class="stat">
+            <p class="stat-label">Success rate</p>
+            <p class="stat-value stat-number">{finished ? `${Math.round((successes / finished) * 100)}%` : '—'}</p>
+            <p class="stat-note">{`of the last ${finished} finished runs`}</p>
+          </div>
+          <div class="stat">
+            <p class="stat-label">Median duration</p>
+            <p class="stat-value stat-number">{stats ? formatDuration(stats.median) : '—'}</p>
+            <p class="stat-note">{stats ? `p95 ${formatDuration(stats.p95)} · max ${formatDuration(stats.max)}` : 'No finished runs'}</p>
+          </div>
+        </div>
+      </Live>
+      <Panel title="Recent durations" id="chart">
+        <Live id="job-chart">
+          <DurationChart runs={model.runs.slice(0, CHART_RUNS)} jobName={model.name} />
+        </Live>
+      </Panel>
+      <div class="grid-2 grid-wide-left">
+        <Panel
+          title="Recent runs"
+          id="job-runs"
+          actions={
+            <a class="panel-link" href={`${dashboardPaths.runs}${queryString({ job: model.name })}`}>
+              All runs of this job →
+            </a>
+          }
+        >
+          <Live id="job-runs-table">
+            <RunsTable runs={model.runs.slice(0, 15)} caption={`Recent runs of ${model.name}`} showJob={false} />
+          </Live>
+        </Panel>
+        <Panel title="Settings" id="settings">
+          <Facts
+            items={[
+              ['Schedule', status ? <span>{status.scheduleText} <code class="cron">{status.schedule}</code></span> : <span class="muted">None (queue only)</span>],
+              ['Timeout', formatDuration(status?.timeoutMs ?? model.queue?.timeoutMs)],
+              ['Max attempts', model.queue ? String(model.queue.maxAttempts) : '—'],
+              ['Concurrency cap', model.queue?.concurrency !== undefined ? String(model.queue.concurrency) : 'None'],
+              ['Payload', model.queue ? (model.queue.takesPayload ? 'JSON, checked by the job’s schema' : 'None') : '—'],
+            ]}
+          />
+        </Panel>
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,218 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+// One queue job: live progress, cancel and retry (each behind a confirmation), payload, envelope,
+// attempts, result, error log and the job_runs row of every attempt.
+import type { QueueJob } from '../../queue/index.ts';
+import type { JobRun } from '../../runs/ledger.ts';
+import { dashboardPaths } from '../paths.ts';
+import { formatCount, shortId } from '../views/format.ts';
+import { Layout, type Shell } from '../views/layout.tsx';
+import { Badge, CsrfField, Facts, JsonBlock, Live, PageHeader, Panel, Time } from '../views/ui.tsx';
+import { RunsTable } from './common.tsx';
+
+export interface QueueJobPageModel {
+  job: QueueJob;
+  attempts: JobRun[];
+}
+
+export const canCancel = (job: QueueJob) => job.status === 'pending' || job.status === 'processing';
+export const canRetry = (job: QueueJob) => job.status === 'failed' || job.status === 'cancelled';
+
+export const CONFIRM_TEXT = {
+  cancel: {
+    title: 'Cancel this job?',
+    body: 'A pending job is cancelled at once. A running job is asked to stop: its handler sees the abort signal, and its thread is terminated if it does not stop within the grace period. Its progress so far is kept.',
+    confirm: 'Cancel job',
+    keep: 'Keep it',
+  },
+  retry: {
+    title: 'Retry this job?',
+    body: 'The job goes back to pending with a fresh set of attempts and runs as soon as a worker is free. Its error log is kept.',
+    confirm: 'Retry job',
+    keep: 'Not now',
+  },
+};
+
+export function progressText(job: QueueJob): string {
+  const p = job.progress;
+  if (p.totalItems !== null) return `${p.percent}% · ${formatCount(p.processedItems)} of ${formatCount(p.totalItems)} items`;
+  if (job.status === 'completed') return '100% · done';
+  if (p.processedItems > 0) return `${formatCount(p.processedItems)} items so far`;
+  return job.status === 'pending' ? 'Not started' : 'No progress reported';
+}
+
+function ProgressPanel(props: { job: QueueJob }) {
+  const { job } = props;
+  const indeterminate = job.status === 'processing' && job.progress.totalItems === null;
+  const text = progressText(job);
+  return (
+    <div class={`progress-panel progress-${job.status}`}>
+      <div class="progress-head">
+        <span id="job-progress-label" class="progress-label">
+          Progress
+        </span>
+        <span class="progress-text" id="job-progress-text">
+          {text}
+        </span>
+      </div>
+      {indeterminate ? (
+        <progress id="job-progress" class="progress-big" aria-labelledby="job-progress-label" aria-describedby="job-progress-text"></progress>
+      ) : (
+        <progress
+          id="job-progress"
+          class="progress-big"
+          max={100}
+          value={job.progress.percent}
+          aria-labelledby="job-progress-label"
+          aria-valuetext={text}
+          data-percent={String(job.progress.percent)}
+        >
+          {job.progress.percent}%
+        </progress>
+      )}
+    </div>
+  );
+}
+
+function Actions(props: { job: QueueJob }) {
+  const { job } = props;
+  return (
+    <div class="button-row">
+      {canCancel(job) ? (
+        <a class="button button-danger" href={dashboardPaths.cancel(job.id)} data-dialog="cancel-dialog" id="cancel-button">
+          Cancel job
+        </a>
+      ) : null}
+      {canRetry(job) ? (
+        <a class="button" href={dashboardPaths.retry(job.id)} data-dialog="retry-dialog" id="retry-button">
+          Retry job
+        </a>
+      ) : null}
+    </div>
+  );
+}
+
+/** The confirmation as a modal dialog (the script opens it; without script the link leads to a page). */
+function ConfirmDialog(props: { id: string; action: string; text: (typeof CONFIRM_TEXT)['cancel']; csrf: string; danger?: boolean }) {
+  return (
+    <dialog id={props.id} class="dialog" aria-labelledby={`${props.id}-title`} aria-describedby={`${props.id}-body`}>
+      <form method="post" action={props.action} data-enhance="">
+        <h2 id={`${props.id}-title`}>{props.text.title}</h2>
+        <p id={`${props.id}-body`}>{props.text.body}</p>
+        <CsrfField token={props.csrf} />
+        <div class="dialog-actions">
+          <button type="submit" formmethod="dialog" value="keep" class="button button-ghost" autofocus>
+            {props.text.keep}
+          </button>
+          <button type="submit" class={props.danger ? 'button button-danger' : 'button'} data-confirm-button="">
+            {props.text.confirm}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
+
+export function QueueJobPage(props: { shell: Shell; model: QueueJobPageModel }) {
+  const { job, attempts } = props.model;
+  const csrf = props.shell.csrf!;
+  const env = job.envelope;
+  return (
+    <Layout shell={props.shell} title={`${job.type} ${shortId(job.id)}`} section="queue">
+      <nav class="breadcrumbs" aria-label="Breadcrumb">
+        <a href={dashboardPaths.queue}>Queue</a>
+        <span aria-hidden="true">/</span>
+        <a href={`${dashboardPaths.queue}?type=${encodeURIComponent(job.type)}`}>{job.type}</a>
+        <span aria-hidden="true">/</span>
+        <span aria-current="page">{shortId(job.id)}</span>
+      </nav>
+      <Live id="queue-job-head" class="stack" announce={`Job status: ${job.status}`}>
+        <PageHeader
+          eyebrow="Queue job"
+          title={
+            <>
+              <span class="mono">{job.type}</span> <Badge status={job.status} />
+            </>
+          }
+          subtitle={<span class="mono muted small">{job.id}</span>}
+          actions={<Actions job={job} />}
+        />
+        <ProgressPanel job={job} />
+        {job.lastError && job.status !== 'completed' ? (
+          <div class="error-box" role="note" aria-label="Last error">
+            <p class="error-box-title">Last error</p>
+            <pre class="error-text">{job.lastError}</pre>
+          </div>
+        ) : null}
+      </Live>
+      <div class="grid-2">
+        <Panel title="Status" id="job-status">
+          <Live id="queue-job-facts">
+            <Facts
+              items={[
+                ['Attempts', `${job.attempts} of ${job.maxAttempts}`],
+                ['Priority', String(job.priority)],
+                ['Run at', <Time iso={job.runAt} />],
+                ['Created', <Time iso={job.createdAt} />],
+                ['Started', <Time iso={job.startedAt} empty="Not yet" />],
+                ['Finished', <Time iso={job.completedAt} empty="Not yet" />],
+                ['Updated', <Time iso={job.updatedAt} />],
+              ]}
+            />
+          </Live>
+        </Panel>
+        <Panel title="Envelope" id="envelope">
+          <Facts
+            items={[
+              ['Tenant', env.tenantId ? <code class="mono">{env.tenantId}</code> : <span class="muted">—</span>],
+              ['Actor', env.actorId ? <code class="mono">{env.actorId}</code> : <span class="muted">—</span>],
+              ['Trace id', <code class="mono">{env.traceId}</code>],
+              ['Request id', env.requestId ? <code class="mono">{env.requestId}</code> : <span class="muted">—</span>],
+              ['Created by', job.createdBy ? <code class="mono">{job.createdBy}</code> : <span class="muted">—</span>],
+              ['Idempotency key', job.idempotencyKey ? <code class="mono">{job.idempotencyKey}</code> : <span class="muted">—</span>],
+            ]}
+          />
+        </Panel>
+      </div>
+      <div class="grid-2">
+        <Panel title="Payload" id="payload">
+          <JsonBlock value={job.payload} label="Payload" />
+        </Panel>
+        <Panel title="Result" id="result">
+          <Live id="queue-job-result">
+            <JsonBlock value={job.result} label="Result" />
+          </Live>
+        </Panel>
+      </div>
+      <Panel title="Error log" id="error-log">
+        <Live id="queue-job-errors">
+          {job.errorLog.length === 0 ? (
+            <p class="muted">No errors recorded.</p>
+          ) : (
+            <ol class="error-log" reversed>
+              {job.errorLog
+                .slice()
+                .reverse()
+                .map((entry) => (
+                  <li class="error-log-entry">
+                    <div class="error-log-meta">
+                      <span class="chip">{`Attempt ${entry.attempt}`}</span>
+                      <Time iso={entry.at} />
+                    </div>
+                    <pre class="error-text">{entry.message}</pre>
+                  </li>
+                ))}
+            </ol>
+          )}
+        </Live>
+      </Panel>
+      <Panel title="Attempts" id="attempts">
+        <Live id="queue-job-attempts">
+          <RunsTable runs={attempts} caption="Runs of this job's attempts" showJob={false} emptyTitle="No attempts yet" emptyBody="Each attempt is recorded as a run once a worker picks the job up." />
+        </Live>
+      </Panel>
+      <ConfirmDialog id="cancel-dialog" action={dashboardPaths.cancel(job.id)} text={CONFIRM_TEXT.cancel} csrf={csrf} danger />
+      <ConfirmDialog id="retry-dialog" action={dashboardPaths.retry(job.id)} text={CONFIRM_TEXT.retry} csrf={csrf} />
+    </Layout>
+  );
+}

@@ -1,0 +1,27 @@
+// The session cookie: HttpOnly (no script reads it), SameSite=Strict (never sent on cross-site
+// requests), Path=/dashboard (the API does not accept it anyway: it takes bearer tokens only),
+// Secure whenever the browser reached us over https (Replit's proxy says so in x-forwarded-proto).
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { isHttps } from './origin.ts';
+
+export const SESSION_COOKIE = 'nightshift_session';
+const PATH = '/dashboard';
+
+export function readSessionCookie(c: Context): string | undefined {
+  return getCookie(c, SESSION_COOKIE);
+}
+
+export function setSessionCookie(c: Context, value: string, expiresAt: number): void {
+  setCookie(c, SESSION_COOKIE, value, {
+    path: PATH,
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: isHttps(c),
+    maxAge: Math.max(0, Math.floor((expiresAt - Date.now()) / 1000)),
+  });
+}
+
+export function clearSessionCookie(c: Context): void {
+  deleteCookie(c, SESSION_COOKIE, { path: PATH, httpOnly: true, sameSite: 'Strict', secure: isHttps(c) });
+}

@@ -1,0 +1,148 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
+// A bar chart of a job's recent run durations, drawn on the server as inline SVG (no chart library,
+// no script). Oldest on the left; bar colour follows the run's status (with a legend); a dashed line
+// marks the median. Screen readers get a title and a summary, and everyone gets the numbers as a
+// table below it.
+import type { JobRun } from '../../runs/ledger.ts';
+import { dashboardPaths } from '../paths.ts';
+import { formatAxisDuration, formatDuration, formatTime } from './format.ts';
+import { Badge, TableWrap, Time } from './ui.tsx';
+
+const WIDTH = 960;
+const HEIGHT = 260;
+const PAD = { top: 18, right: 12, bottom: 32, left: 64 };
+
+export interface DurationStats {
+  count: number;
+  min: number;
+  median: number;
+  p95: number;
+  max: number;
+  failed: number;
+}
+
+export function durationStats(runs: readonly JobRun[]): DurationStats | undefined {
+  const durations = runs.filter((r) => r.durationMs !== null && r.status !== 'skipped').map((r) => r.durationMs!).sort((a, b) => a - b);
+  if (durations.length === 0) return undefined;
+  const at = (q: number) => durations[Math.min(durations.length - 1, Math.max(0, Math.ceil(q * durations.length) - 1))]!;
+  return {
+    count: durations.length,
+    min: durations[0]!,
+    median: at(0.5),
+    p95: at(0.95),
+    max: durations[durations.length - 1]!,
+    failed: runs.filter((r) => r.status === 'failed' || r.status === 'abandoned').length,
+  };
+}
+
+/** Axis ticks: a round step (1, 2, 2.5 or 5 times a power of ten), four or five of them. */
+export function axisTicks(max: number): number[] {
+  if (max <= 0) return [0, 1];
+  const rough = max / 4;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * power >= rough) ?? 10) * power;
+  const ticks: number[] = [];
+  for (let t = 0; t < max + step; t += step) ticks.push(Number(t.toPrecision(12)));
+  return ticks;
+}
+
+const tone = (status: string) =>
+  status === 'success' ? 'ok' : status === 'failed' || status === 'abandoned' ? 'bad' : status === 'running' ? 'busy' : 'muted';
+
+export function DurationChart(props: { runs: readonly JobRun[]; jobName: string }) {
+  const runs = props.runs.filter((r) => r.durationMs !== null && r.status !== 'skipped').slice().reverse(); // oldest first
+  const stats = durationStats(runs);
+  if (!stats) return <p class="muted">No finished runs yet: the chart appears after the first one.</p>;
+  const plotW = WIDTH - PAD.left - PAD.right;
+  const plotH = HEIGHT - PAD.top - PAD.bottom;
+  const ticks = axisTicks(stats.max);
+  const top = ticks[ticks.length - 1]!;
+  const slot = plotW / Math.max(runs.length, 10);
+  const barW = Math.max(2, Math.min(36, slot * 0.72));
+  const y = (ms: number) => PAD.top + plotH - (ms / top) * plotH;
+  const titleId = `chart-title-${props.jobName}`;
+  const descId = `chart-desc-${props.jobName}`;
+  const summary = `${stats.count} runs, oldest on the left. Shortest ${formatDuration(stats.min)}, median ${formatDuration(stats.median)}, 95th percentile ${formatDuration(stats.p95)}, longest ${formatDuration(stats.max)}${stats.failed ? `; ${stats.failed} failed` : ''}.`;
+  return (
+    <figure class="chart">
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby={`${titleId} ${descId}`} class="chart-svg" preserveAspectRatio="xMidYMid meet">
+        <title id={titleId}>{`Duration of the last ${stats.count} runs of ${props.jobName}`}</title>
+        <desc id={descId}>{summary}</desc>
+        {ticks.map((t) => (
+          <g class="chart-grid">
+            <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(t)} y2={y(t)} />
+            <text x={PAD.left - 8} y={y(t) + 4} text-anchor="end" class="chart-label">
+              {formatAxisDuration(t)}
+            </text>
+          </g>
+        ))}
+        {runs.map((run, i) => {
+          const h = Math.max(1.5, (run.durationMs! / top) * plotH);
+          const x = PAD.left + i * slot + (slot - barW) / 2;
+          return (
+            <rect x={x.toFixed(1)} y={(PAD.top + plotH - h).toFixed(1)} width={barW.toFixed(1)} height={h.toFixed(1)} rx="2" class={`chart-bar chart-bar-${tone(run.status)}`}>
+              <title>{`${formatTime(run.startedAt)}: ${formatDuration(run.durationMs)} (${run.status})`}</title>
+            </rect>
+          );
+        })}
+        <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(stats.median)} y2={y(stats.median)} class="chart-median" />
+        <text x={WIDTH - PAD.right} y={y(stats.median) - 6} text-anchor="end" class="chart-label chart-median-label">
+          {`median ${formatDuration(stats.median)}`}
+        </text>
+        <text x={PAD.left} y={HEIGHT - 8} class="chart-label">
+          {formatTime(runs[0]!.startedAt).slice(0, 16)}
+        </text>
+        <text x={WIDTH - PAD.right} y={HEIGHT - 8} text-anchor="end" class="chart-label">
+          {formatTime(runs[runs.length - 1]!.startedAt).slice(0, 16)}
+        </text>
+      </svg>
+      <figcaption class="chart-caption">
+        <span class="legend">
+          <span class="legend-swatch legend-ok" aria-hidden="true"></span>success
+        </span>
+        <span class="legend">
+          <span class="legend-swatch legend-bad" aria-hidden="true"></span>failed or abandoned
+        </span>
+        <span class="legend">
+          <span class="legend-swatch legend-muted" aria-hidden="true"></span>cancelled
+        </span>
+        <span class="legend">
+          <span class="legend-line" aria-hidden="true"></span>median
+        </span>
+      </figcaption>
+      <details class="chart-data" id={`chart-data-${props.jobName}`}>
+        <summary>Show the chart's data as a table</summary>
+        <TableWrap label="Run durations">
+          <table class="table table-compact">
+            <caption class="visually-hidden">{`Durations of the last ${stats.count} runs of ${props.jobName}, oldest first`}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Started</th>
+                <th scope="col">Status</th>
+                <th scope="col" class="num">
+                  Duration
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.map((run) => (
+                <tr>
+                  <td>
+                    <a href={dashboardPaths.run(run.id)}>
+                      <Time iso={run.startedAt} />
+                    </a>
+                  </td>
+                  <td>
+                    <Badge status={run.status} />
+                  </td>
+                  <td class="num">{formatDuration(run.durationMs)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
+      </details>
+    </figure>
+  );
+}

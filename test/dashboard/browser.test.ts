@@ -1,0 +1,172 @@
+// The dashboard in a real browser: headless Chromium (Debian's package, driven by playwright-core)
+// against a real runtime on 127.0.0.1 with the shipped jobs. The issue's scenario: sign in through
+// the link `npm run token` prints, see the scheduled jobs, trigger a run and watch it appear
+// without a reload, enqueue the long export and watch its progress bar move, cancel it through the
+// confirmation dialog (by keyboard), and check that a staff token is refused. Then the main pages
+// at phone width (375 px) must not scroll sideways. Waits are on page state, never fixed sleeps.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { seedBulkRuns } from './demo-data.ts';
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium, startDashboardRuntime, type DashboardRuntime } from './runtime-helpers.ts';
+import { waitFor } from '../helpers/index.ts';
+
+const available = chromiumAvailable();
+if (!available && process.env.CI === 'true') {
+  throw new Error(`Chromium is required in CI but was not found at ${CHROMIUM_PATH} (apt-get install chromium)`);
+}
+const skip = available ? false : `Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium package to run the browser test`;
+
+describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
+  let app: DashboardRuntime;
+  let browser: Browser;
+  const problems: string[] = [];
+
+  /** A browser context that records console errors, page errors and CSP violations. */
+  async function newPage(options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      // A refused sign-in answers 401/403 by design; the browser logs those loads as errors.
+      if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+    return { context, page };
+  }
+
+  before(async () => {
+    // Enough history that exportRuns, 10 rows a chunk with 200 ms pauses, runs for about 8 s.
+    app = await startDashboardRuntime({ seed: (db) => seedBulkRuns(db, 'history.sample', 400) });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  test('the issue scenario: sign in, run now, enqueue the long job, watch progress, cancel; staff refused', async () => {
+    const { context, page } = await newPage();
+
+    // Sign in through the link `npm run token` prints: the page reads #token=, clears it, submits.
+    await page.goto(await app.signInLink('admin'));
+    await page.waitForURL(`${app.url}/dashboard`);
+    assert.equal(new URL(page.url()).hash, '', 'the token left the address bar');
+
+    // The scheduled jobs, with their cron in words.
+    const scheduled = page.locator('#scheduled-jobs');
+    for (const name of ['cleanupPreviewSessions', 'cleanupI18nCache', 'pruneHistory']) {
+      await scheduled.locator(`tr[data-job="${name}"]`).waitFor();
+    }
+    assert.match(await scheduled.locator('tr[data-job="cleanupI18nCache"]').innerText(), /At 03:00/);
+
+    // Run now: the run appears in "Recent runs" without the page reloading.
+    await page.evaluate(`window.marker = 'no reload'`);
+    await page.getByRole('button', { name: 'Run cleanupI18nCache now' }).click();
+    await page.locator('#recent-runs tr[data-job="cleanupI18nCache"]').waitFor();
+    await page.locator('#flash').getByText('Started a run of cleanupI18nCache.').waitFor();
+    await page.locator('#recent-runs tr[data-job="cleanupI18nCache"] [data-status="success"]').waitFor();
+
+    // A run started elsewhere (the API) shows up too: the page follows the server by itself.
+    const apiRun = await fetch(`${app.url}/api/jobs/run/pruneHistory?wait=false`, { method: 'POST', headers: { authorization: `Bearer ${await app.token('admin')}` } });
+    assert.ok([200, 202].includes(apiRun.status));
+    const { runId } = (await apiRun.json()) as { runId: string };
+    await page.locator(`#recent-runs tr[data-run-id="${runId}"]`).waitFor();
+    assert.equal(await page.evaluate('window.marker'), 'no reload');
+
+    // Enqueue the long job from the browser.
+    await page.locator('.page-actions').getByRole('link', { name: 'Enqueue a job' }).click();
+    await page.getByLabel('Job type').selectOption('exportRuns');
+    await page.getByLabel('Payload (JSON)').fill('{"chunkSize":10,"pauseMs":200}');
+    await page.getByRole('button', { name: 'Enqueue job' }).click();
+    await page.waitForURL(/\/dashboard\/queue\/[0-9a-f-]{36}$/);
+    const jobId = page.url().split('/').pop()!;
+    assert.equal(app.runtime.queue.get(jobId)?.type, 'exportRuns');
+    await page.locator('#flash').getByText('Enqueued exportRuns.').waitFor();
+
+    // Its progress bar moves while we watch (no reload).
+    await page.evaluate(`window.marker = 'still no reload'`);
+    const percent = async () => Number(await page.evaluate(`document.getElementById('job-progress')?.value ?? 0`));
+    // Functions, not strings: the page's CSP (no 'unsafe-eval') refuses string predicates.
+    const progressAbove = (v: number) => ((globalThis as any).document.getElementById('job-progress')?.value ?? 0) > v;
+    await page.waitForFunction(progressAbove, 0);
+    const first = await percent();
+    await page.waitForFunction(progressAbove, first);
+    assert.ok((await percent()) > first);
+    assert.ok((await percent()) < 100, 'still running when we cancel');
+    assert.equal(await page.evaluate('window.marker'), 'still no reload');
+
+    // Cancel it through the confirmation dialog, by keyboard: "Keep it" has focus, Tab, Enter.
+    await page.getByRole('link', { name: 'Cancel job' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cancel this job?' });
+    await dialog.waitFor();
+    assert.equal(await page.evaluate('document.activeElement?.textContent?.trim()'), 'Keep it');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement?.textContent?.trim()'), 'Cancel job');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.locator('#queue-job-head [data-status="cancelled"]').first().waitFor();
+    await waitFor(() => app.runtime.queue.get(jobId)?.status === 'cancelled', { what: 'the job to be cancelled' });
+    assert.ok(app.runtime.queue.get(jobId)!.progress.percent < 100);
+    await context.close();
+
+    // A staff token is refused with a page that says why; the dashboard stays closed.
+    const staff = await newPage();
+    await staff.page.goto(await app.signInLink('staff'));
+    await staff.page.getByRole('heading', { name: 'The dashboard is for owners and admins' }).waitFor();
+    await staff.page.goto(`${app.url}/dashboard`);
+    await staff.page.waitForURL(/\/dashboard\/sign-in\?reason=required/);
+    await staff.context.close();
+
+    assert.deepEqual(problems, [], 'no console errors, page errors or CSP violations');
+  });
+
+  test('when the session ends, a page that is open says so and links to sign in again', async () => {
+    const { context, page } = await newPage();
+    await page.goto(await app.signInLink('owner'));
+    await page.waitForURL(`${app.url}/dashboard`);
+    await page.locator('#live-status[data-state="live"]').waitFor();
+    const other = await context.newPage();
+    await other.goto(`${app.url}/dashboard/queue`);
+    await other.getByRole('button', { name: 'Sign out' }).click();
+    await other.waitForURL(/\/dashboard\/sign-in\?reason=signed-out/);
+    const banner = page.locator('#session-banner');
+    // Sign-out removed the cookie from the browser: the open page's next refresh has none.
+    await banner.getByText('Your session has ended (it expired, or you signed out in another tab), so this page stopped updating.').waitFor();
+    await page.locator('#live-status[data-state="paused"]').waitFor();
+    const link = banner.getByRole('link', { name: 'Sign in again' });
+    assert.equal(await link.getAttribute('href'), '/dashboard/sign-in?reason=ended&next=%2Fdashboard');
+    await link.click();
+    await page.getByText('Your session ended. Sign in again to continue.').waitFor();
+    await context.close();
+    assert.deepEqual(problems, []);
+  });
+
+  test('without JavaScript: paste the token, read the pages, run a job with a plain form post', async () => {
+    const { context, page } = await newPage({ javaScriptEnabled: false });
+    await page.goto(`${app.url}/dashboard/runs`);
+    await page.waitForURL(/\/dashboard\/sign-in\?reason=required&next=%2Fdashboard%2Fruns/);
+    await page.getByLabel('Access token').fill(await app.token('admin'));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${app.url}/dashboard/runs`);
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('button', { name: 'Run pruneHistory now' }).click();
+    await page.waitForURL(`${app.url}/dashboard`);
+    await page.locator('#flash').getByText('Started a run of pruneHistory.').waitFor();
+    await context.close();
+    assert.deepEqual(problems, []);
+  });
+
+  test('at 375 px wide no page scrolls sideways', async () => {
+    const { context, page } = await newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    await page.goto(await app.signInLink('admin'));
+    await page.waitForURL(`${app.url}/dashboard`);
+    const job = app.runtime.queue.enqueue({ type: 'system.ping', tenantId: 'a-rather-long-tenant-identifier-for-narrow-screens' }).job;
+    for (const path of ['/dashboard', '/dashboard/runs', '/dashboard/queue', '/dashboard/queue/new', `/dashboard/queue/${job.id}`, '/dashboard/jobs/cleanupPreviewSessions', '/dashboard/sign-in']) {
+      await page.goto(`${app.url}${path}`);
+      const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      assert.equal(overflow, 0, `${path} overflows by ${overflow}px`);
+    }
+    await context.close();
+    assert.deepEqual(problems, []);
+  });
+});

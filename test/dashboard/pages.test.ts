@@ -1,0 +1,290 @@
+// Each dashboard page shows the right data from a real database: the overview, run history with
+// its filters and pages, a run, a job with its duration chart, the queue with filters and pages,
+// and a queue job with payload, envelope, attempts, error log and progress. Everything the
+// database holds is escaped on the way out, and no page carries inline script or style.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { describeCron } from '../../src/jobs/cron.ts';
+import { finishRun, openRun, startRun } from '../../src/runs/ledger.ts';
+import { dashboardHarness, regionOf, textOf, type DashboardHarness } from './helpers.ts';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+let h: DashboardHarness;
+let cookie: string;
+before(async () => {
+  h = await dashboardHarness({ start: true });
+  cookie = await h.signIn();
+});
+after(() => h.close());
+
+/** A finished run of `name` that started `agoMs` ago and lasted `durationMs`. */
+function run(name: string, agoMs: number, durationMs: number, status: 'success' | 'failed' | 'abandoned' = 'success', extra: { error?: string; details?: Record<string, unknown>; trigger?: 'schedule' | 'manual' | 'queue'; jobId?: string } = {}) {
+  const start = Date.now() - agoMs;
+  const id = openRun(h.db, { name, trigger: extra.trigger ?? 'schedule', owner: 'test', jobId: extra.jobId, traceId: 'trace-1', now: start });
+  finishRun(h.db, id, { status, error: extra.error ?? (status === 'success' ? null : 'boom'), details: extra.details ?? null, now: start + durationMs });
+  return id;
+}
+
+function setJob(id: string, columns: Record<string, string | number | null>) {
+  const sets = Object.keys(columns).map((c) => `${c} = @${c}`).join(', ');
+  h.db.prepare(`UPDATE queue_jobs SET ${sets} WHERE id = @id`).run({ ...columns, id });
+}
+
+describe('overview', () => {
+  test('scheduler, scheduled jobs with cron in words, last and next run, run-now buttons', async () => {
+    run('cleanupI18nCache', 2 * HOUR, 1_234, 'success', { details: { cleanedCount: 7 } });
+    const page = await h.html('/dashboard', cookie);
+    const stats = textOf(regionOf(page, 'overview-stats'));
+    assert.match(stats, /Scheduler Running Leader for this database/);
+    const jobs = regionOf(page, 'scheduled-jobs');
+    for (const job of h.scheduler.getStatus().jobs) {
+      const row = textOf(jobs.slice(jobs.indexOf(`<tr data-job="${job.name}"`)));
+      assert.ok(row.startsWith(` ${job.name} ${job.description} ${describeCron(job.schedule)} ${job.schedule} `), row.slice(0, 200));
+      assert.match(jobs, new RegExp(`aria-label="Run ${job.name} now"`));
+      assert.match(jobs, new RegExp(`<time datetime="${job.nextRun}"`));
+    }
+    const row = textOf(jobs.slice(jobs.indexOf('<tr data-job="cleanupI18nCache"')));
+    assert.match(row, /Success 1\.2 s · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    assert.match(textOf(regionOf(page, 'scheduled-jobs')), /Never run/);
+  });
+
+  test('queue counts by status and by type', async () => {
+    const a = h.queue.enqueue({ type: 'system.ping' }).job;
+    h.queue.enqueue({ type: 'system.ping' });
+    const failed = h.queue.enqueue({ type: 'requests.reminder', payload: { requestId: 'r1' } }).job;
+    setJob(failed.id, { status: 'failed', last_error: 'Request "r1" not found', attempts: 1 });
+    setJob(a.id, { status: 'completed' });
+    const page = await h.html('/dashboard', cookie);
+    const stats = textOf(regionOf(page, 'overview-stats'));
+    assert.match(stats, /Pending 1 queue jobs Processing 0 queue jobs Completed 1 queue jobs Failed 1 queue jobs Cancelled 0 queue jobs/);
+    const byType = textOf(regionOf(page, 'queue-by-type'));
+    assert.match(byType, /requests\.reminder 0 0 0 1 0 1/);
+    assert.match(byType, /system\.ping 1 0 1 0 0 2/);
+  });
+
+  test('recent failures come first, newest first, from the last day only', async () => {
+    run('cleanupPreviewSessions', 3 * HOUR, 50, 'failed', { error: 'disk full' });
+    run('pruneHistory', 1 * HOUR, 50, 'abandoned', { error: 'The process running this job stopped before it finished' });
+    run('pruneHistory', 30 * HOUR, 50, 'failed', { error: 'too old to list' });
+    const page = await h.html('/dashboard', cookie);
+    const failures = textOf(regionOf(page, 'overview-failures'));
+    const order = ['requests.reminder', 'pruneHistory', 'cleanupPreviewSessions'].map((n) => failures.indexOf(n));
+    assert.ok(order.every((i) => i >= 0), failures);
+    assert.deepEqual([...order].sort((x, y) => x - y), order, 'newest first');
+    assert.doesNotMatch(failures, /too old to list/);
+    assert.ok(page.indexOf('id="overview-failures"') < page.indexOf('id="scheduled-jobs"'), 'failures before the job list');
+  });
+});
+
+describe('run history', () => {
+  test('filters by job, status, trigger and start time', async () => {
+    const a = run('history.a', 5 * HOUR, 100, 'success', { trigger: 'schedule' });
+    const b = run('history.a', 4 * HOUR, 200, 'failed', { trigger: 'manual', error: 'bad input' });
+    const c = run('history.b', 3 * HOUR, 300, 'success', { trigger: 'queue' });
+    const ids = (html: string) => [...regionOf(html, 'runs-table').matchAll(/data-run-id="([^"]+)"/g)].map((m) => m[1]);
+    const only = async (query: string) => ids(await h.html(`/dashboard/runs?${query}`, cookie)).filter((id) => [a, b, c].includes(id!));
+    assert.deepEqual(await only('job=history.a'), [b, a]);
+    assert.deepEqual(await only('job=history.a&status=failed'), [b]);
+    assert.deepEqual(await only('trigger=queue'), [c]);
+    const at = (ago: number) => new Date(Date.now() - ago).toISOString().slice(0, 16);
+    assert.deepEqual(await only(`from=${at(4.5 * HOUR)}&to=${at(3.5 * HOUR)}`), [b]);
+    assert.deepEqual(await only(`from=${at(3.5 * HOUR)}`), [c]);
+    const page = await h.html('/dashboard/runs?job=history.a&status=failed', cookie);
+    assert.match(page, /<option value="history\.a" selected="">history\.a<\/option>/);
+    assert.match(page, /<option value="failed" selected="">Failed<\/option>/);
+    assert.match(textOf(regionOf(page, 'runs-table')), /Failed \(open run\) history\.a Manual .* 200 ms bad input/);
+  });
+
+  test('filters that cannot be read are reported on the page, not a 500', async () => {
+    const res = await h.get('/dashboard/runs?from=yesterday&status=exploded&page=-3', cookie);
+    assert.equal(res.status, 200);
+    const text = textOf(await res.text());
+    assert.match(text, /The "from" time was not understood, so it is not applied\./);
+    assert.match(text, /There is no run status "exploded"\./);
+  });
+
+  test('pages of 50, newest first, with Newer and Older links', async () => {
+    for (let i = 0; i < 120; i++) run('history.paged', (200 - i) * MIN, 10);
+    const rowsOf = (html: string) => [...regionOf(html, 'runs-table').matchAll(/<tr data-run-id=/g)].length;
+    const first = await h.html('/dashboard/runs?job=history.paged', cookie);
+    assert.equal(rowsOf(first), 50);
+    assert.match(first, /href="\/dashboard\/runs\?job=history\.paged&amp;page=2" rel="next"/);
+    const third = await h.html('/dashboard/runs?job=history.paged&page=3', cookie);
+    assert.equal(rowsOf(third), 20);
+    assert.doesNotMatch(third, /rel="next"/);
+    assert.match(third, /href="\/dashboard\/runs\?job=history\.paged&amp;page=2" rel="prev"/);
+    assert.match(textOf(third), /Runs 101–120 \(end of history\)/);
+  });
+
+  test('a run page shows timing, error, details, queue job and trace id; an unknown run is a 404 page', async () => {
+    const job = h.queue.enqueue({ type: 'system.ping' }).job;
+    const id = run('system.ping', 10 * MIN, 1_500, 'failed', { error: 'connection reset', trigger: 'queue', jobId: job.id, details: { tried: 2 } });
+    const page = await h.html(`/dashboard/runs/${id}`, cookie);
+    const text = textOf(page);
+    assert.match(text, /Run system\.ping Failed/);
+    assert.match(text, /Error connection reset/);
+    assert.match(text, /Duration 1\.5 s/);
+    assert.match(page, new RegExp(`href="/dashboard/queue/${job.id}"`));
+    assert.match(text, /Trace id trace-1/);
+    assert.match(page, /&quot;tried&quot;: 2/);
+    const missing = await h.get('/dashboard/runs/nope', cookie);
+    assert.equal(missing.status, 404);
+    assert.match(missing.headers.get('content-type')!, /text\/html/);
+    assert.match(textOf(await missing.text()), /Run not found/);
+  });
+});
+
+describe('job page', () => {
+  test('a duration chart of recent runs: inline SVG with a title, a summary and the data as a table', async () => {
+    const durations = [400, 800, 1_200, 1_600, 2_000];
+    durations.forEach((d, i) => run('cleanupPreviewSessions', (10 - i) * HOUR, d, i === 2 ? 'failed' : 'success'));
+    const page = await h.html('/dashboard/jobs/cleanupPreviewSessions', cookie);
+    const chart = regionOf(page, 'job-chart');
+    assert.match(chart, /<svg viewBox="0 0 960 260" role="img" aria-labelledby="chart-title-cleanupPreviewSessions chart-desc-cleanupPreviewSessions"/);
+    assert.match(chart, /<title id="chart-title-cleanupPreviewSessions">Duration of the last 6 runs of cleanupPreviewSessions<\/title>/);
+    assert.match(chart, /<desc id="chart-desc-cleanupPreviewSessions">6 runs, oldest on the left\. Shortest 50 ms, median 800 ms/);
+    assert.equal([...chart.matchAll(/<rect [^>]*class="chart-bar /g)].length, 6);
+    assert.equal([...chart.matchAll(/class="chart-bar chart-bar-bad"/g)].length, 2);
+    assert.match(chart, /<summary>Show the chart&#39;s data as a table<\/summary>/);
+    assert.equal([...regionOf(page, 'job-chart').matchAll(/<td class="num">/g)].length, 6);
+    assert.match(textOf(regionOf(page, 'job-summary')), /Success rate 67%/);
+    assert.match(page, /aria-label="Run cleanupPreviewSessions now"/);
+  });
+
+  test('queue-only job types have a page with an Enqueue link; unknown jobs are a 404 page', async () => {
+    const page = await h.html('/dashboard/jobs/exportRuns', cookie);
+    assert.match(textOf(page), /Queue job type exportRuns Export run history/);
+    assert.match(page, /href="\/dashboard\/queue\/new\?type=exportRuns"/);
+    assert.doesNotMatch(page, /aria-label="Run exportRuns now"/);
+    const missing = await h.get('/dashboard/jobs/noSuchJob', cookie);
+    assert.equal(missing.status, 404);
+    assert.match(textOf(await missing.text()), /Job not found/);
+  });
+});
+
+describe('queue', () => {
+  test('the list filters by status and type and pages by 25 with the total', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) ids.push(h.queue.enqueue({ type: 'exportRuns', payload: { chunkSize: 10 }, runAt: Date.now() + HOUR }).job.id);
+    setJob(ids[0]!, { status: 'cancelled' });
+    const rows = (html: string) => [...regionOf(html, 'queue-table').matchAll(/data-queue-job="([^"]+)"/g)].map((m) => m[1]!);
+    const first = await h.html('/dashboard/queue?type=exportRuns', cookie);
+    assert.equal(rows(first).length, 25);
+    assert.equal(rows(first)[0], ids[29], 'newest first');
+    assert.match(textOf(first), /1–25 of 30 · page 1 of 2/);
+    const second = await h.html('/dashboard/queue?type=exportRuns&page=2', cookie);
+    assert.equal(rows(second).length, 5);
+    assert.deepEqual(rows(await h.html('/dashboard/queue?status=cancelled&type=exportRuns', cookie)), [ids[0]]);
+    const tabs = textOf(regionOf(first, 'queue-tabs'));
+    assert.match(tabs, /Cancelled 1/);
+    assert.match(first, /<a href="\/dashboard\/queue\?type=exportRuns" class="tab" aria-current="page">/);
+  });
+
+  test('a job page shows payload, envelope, attempts, error log, progress and the runs of its attempts', async () => {
+    const job = h.queue.enqueue({ type: 'exportRuns', payload: { chunkSize: 25, pauseMs: 5 }, tenantId: 'acme', actorId: 'alice', traceId: 'trace-xyz', requestId: 'req-9', maxAttempts: 5, runAt: Date.now() + HOUR }).job;
+    const log = [
+      { at: new Date(Date.now() - 5 * MIN).toISOString(), attempt: 1, message: 'disk full' },
+      { at: new Date(Date.now() - 2 * MIN).toISOString(), attempt: 2, message: 'still full' },
+    ];
+    setJob(job.id, { status: 'processing', lease_token: 'lease', lease_owner: 'test', lease_expires_at: Date.now() + HOUR, attempts: 3, processed_items: 420, total_items: 1000, error_log: JSON.stringify(log), last_error: 'still full', started_at: Date.now() });
+    const attempt = run('exportRuns', 5 * MIN, 900, 'failed', { trigger: 'queue', jobId: job.id, error: 'disk full' });
+    const page = await h.html(`/dashboard/queue/${job.id}`, cookie);
+    const text = textOf(page);
+    assert.match(text, /Queue job exportRuns Processing/);
+    assert.match(page, /&quot;chunkSize&quot;: 25/);
+    assert.match(text, /Tenant acme Actor alice Trace id trace-xyz Request id req-9/);
+    assert.match(text, /Attempts 3 of 5/);
+    assert.match(page, /<progress id="job-progress" class="progress-big" max="100" value="42" aria-labelledby="job-progress-label" aria-valuetext="42% · 420 of 1,000 items"/);
+    const errors = textOf(regionOf(page, 'queue-job-errors'));
+    assert.ok(errors.indexOf('still full') < errors.indexOf('disk full'), 'newest error first');
+    assert.match(errors, /Attempt 2 .* still full .*Attempt 1 .* disk full/);
+    assert.match(regionOf(page, 'queue-job-attempts'), new RegExp(`data-run-id="${attempt}"`));
+    assert.match(page, /<a class="button button-danger" href="\/dashboard\/queue\/[^"]+\/cancel" data-dialog="cancel-dialog"/);
+    assert.doesNotMatch(regionOf(page, 'queue-job-head'), /Retry job/);
+    assert.match(page, /<dialog id="cancel-dialog" class="dialog" aria-labelledby="cancel-dialog-title"/);
+    const confirm = await h.html(`/dashboard/queue/${job.id}/cancel`, cookie);
+    assert.match(textOf(confirm), /Cancel this job\?.*Cancel job Keep it/);
+    const missing = await h.get('/dashboard/queue/not-a-job', cookie);
+    assert.equal(missing.status, 404);
+  });
+
+  test('the enqueue form lists every job type, with an example payload and the schema fields', async () => {
+    const page = await h.html('/dashboard/queue/new?type=exportRuns', cookie);
+    for (const type of h.queue.types.all()) assert.match(page, new RegExp(`<option value="${type.name.replace('.', '\\.')}"`));
+    assert.match(page, /<label for="e-payload">Payload \(JSON\)<\/label>/);
+    assert.match(page, /&quot;chunkSize&quot;: 1000,\n {2}&quot;pauseMs&quot;: 0/);
+    assert.match(page, /<code>chunkSize<\/code>: integer, 10–10000, default 1000/);
+  });
+});
+
+describe('safety of the output', () => {
+  test('a job error with <script> is shown as text, wherever it appears', async () => {
+    const evil = '<script>alert("pwned")</script><img src=x onerror=alert(1)>';
+    const runId = run('cleanupI18nCache', 1 * MIN, 10, 'failed', { error: evil, details: { note: evil } });
+    const job = h.queue.enqueue({ type: 'requests.reminder', payload: { requestId: evil }, tenantId: `"><b>${evil}` }).job;
+    setJob(job.id, { status: 'failed', last_error: evil, error_log: JSON.stringify([{ at: new Date().toISOString(), attempt: 1, message: evil }]) });
+    for (const path of ['/dashboard', `/dashboard/runs/${runId}`, '/dashboard/runs', `/dashboard/queue/${job.id}`, '/dashboard/queue', '/dashboard/jobs/cleanupI18nCache']) {
+      const page = await h.html(path, cookie);
+      assert.doesNotMatch(page, /<script>alert|<img src=x|<b>/, path);
+      assert.match(page, /&lt;script&gt;alert\(&quot;pwned&quot;\)&lt;\/script&gt;|&lt;script&gt;alert\(\\&quot;pwned/, path);
+    }
+  });
+
+  test('no page has inline script, inline style or event-handler attributes (the CSP forbids them)', async () => {
+    const job = h.queue.enqueue({ type: 'system.ping' }).job;
+    for (const path of ['/dashboard', '/dashboard/runs', '/dashboard/queue', '/dashboard/queue/new', `/dashboard/queue/${job.id}`, `/dashboard/queue/${job.id}/cancel`, '/dashboard/jobs/pruneHistory', '/dashboard/sign-in']) {
+      const page = await h.html(path, cookie);
+      for (const tag of page.match(/<script[^>]*>/g) ?? []) assert.match(tag, / src="\/dashboard\/assets\//, `${path}: ${tag}`);
+      assert.doesNotMatch(page, /<script[^>]*>[^<]+<\/script>/, path);
+      assert.doesNotMatch(page, /<style/, path);
+      for (const tag of page.match(/<[a-z][^>]*>/g) ?? []) assert.doesNotMatch(tag, /\s(style|on[a-z]+)=/, `${path}: ${tag}`);
+    }
+  });
+
+  test('assets are public, with their content types, and cached for good only at their current version', async () => {
+    const page = await (await h.get('/dashboard/sign-in')).text();
+    const css = /href="(\/dashboard\/assets\/theme\.css\?v=[0-9a-f]+)"/.exec(page)![1]!;
+    const js = /src="(\/dashboard\/assets\/dashboard\.js\?v=[0-9a-f]+)"/.exec(page)![1]!;
+    const cssRes = await h.get(css);
+    assert.equal(cssRes.headers.get('content-type'), 'text/css; charset=utf-8');
+    assert.match(cssRes.headers.get('cache-control')!, /immutable/);
+    const jsRes = await h.get(js);
+    assert.equal(jsRes.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.equal(jsRes.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal((await h.get('/dashboard/assets/dashboard.js')).headers.get('cache-control'), 'no-cache');
+    assert.equal((await h.get('/dashboard/assets/nope.js')).status, 404);
+  });
+
+  test('an unexpected error is an HTML page with a trace id, never the error itself', async () => {
+    const counts = h.queue.counts;
+    h.queue.counts = () => {
+      throw new Error('SQLITE_IOERR at /srv/secret/path.db');
+    };
+    try {
+      const res = await h.get('/dashboard', cookie, { 'x-request-id': 'trace-for-support' });
+      assert.equal(res.status, 500);
+      assert.match(res.headers.get('content-type')!, /text\/html/);
+      const page = await res.text();
+      assert.match(textOf(page), /Something went wrong .* \(trace id trace-for-support\)/);
+      assert.doesNotMatch(page, /SQLITE_IOERR|secret|at [\w/]+\.ts/);
+      assert.ok(h.logs.records.some((r) => r.msg === 'Dashboard request failed' && r.traceId === 'trace-for-support'));
+    } finally {
+      h.queue.counts = counts;
+    }
+  });
+
+  test('a live refresh gets the same regions and leaves the one-shot message for the page', async () => {
+    const res = await h.post('/dashboard/jobs/pruneHistory/run', { _csrf: await h.csrf(cookie), back: '/dashboard' }, { cookie });
+    const flash = res.headers.getSetCookie().find((c) => c.startsWith('nightshift_flash='))!.split(';')[0]!;
+    await h.scheduler.idle();
+    const live = await h.get('/dashboard', `${cookie}; ${flash}`, { 'x-nightshift-live': '1' });
+    const liveHtml = await live.text();
+    for (const id of ['overview-stats', 'overview-failures', 'scheduled-jobs', 'recent-runs', 'queue-by-type']) assert.ok(regionOf(liveHtml, id));
+    assert.doesNotMatch(liveHtml, /Started a run of pruneHistory/);
+    assert.equal(live.headers.getSetCookie().length, 0);
+    const full = await h.html('/dashboard', `${cookie}; ${flash}`);
+    assert.match(textOf(full), /Started a run of pruneHistory\. View the run/);
+  });
+});
