@@ -7,6 +7,9 @@ const SAFE = /^\/dashboard(?:[/?][^\s\\]*)?$/;
 export function safeDashboardPath(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > 2000) return undefined;
   if (!SAFE.test(value) || value.includes('//') || value.startsWith('/dashboard/sign-')) return undefined;
+  // The browser resolves dot segments, "%2e%2e" included: "/dashboard/../api" would leave the dashboard.
+  const path = value.split('?')[0]!;
+  if (path.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment))) return undefined;
   return value;
 }
 

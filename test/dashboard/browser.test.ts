@@ -34,6 +34,14 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     return { context, page };
   }
 
+  /** A page signed in through the link `npm run token` prints, on the overview. */
+  async function signedInPage(role: 'admin' | 'owner', options: Parameters<Browser['newContext']>[0] = {}) {
+    const opened = await newPage(options);
+    await opened.page.goto(await app.signInLink(role));
+    await opened.page.waitForURL(`${app.url}/dashboard`);
+    return opened;
+  }
+
   before(async () => {
     // Enough history that exportRuns, 10 rows a chunk with 200 ms pauses, runs for about 8 s.
     app = await startDashboardRuntime({ seed: (db) => seedBulkRuns(db, 'history.sample', 400) });
@@ -121,9 +129,7 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
   });
 
   test('when the session ends, a page that is open says so and links to sign in again', async () => {
-    const { context, page } = await newPage();
-    await page.goto(await app.signInLink('owner'));
-    await page.waitForURL(`${app.url}/dashboard`);
+    const { context, page } = await signedInPage('owner');
     await page.locator('#live-status[data-state="live"]').waitFor();
     const other = await context.newPage();
     await other.goto(`${app.url}/dashboard/queue`);
@@ -137,6 +143,41 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     assert.equal(await link.getAttribute('href'), '/dashboard/sign-in?reason=ended&next=%2Fdashboard');
     await link.click();
     await page.getByText('Your session ended. Sign in again to continue.').waitFor();
+    await context.close();
+    assert.deepEqual(problems, []);
+  });
+
+  test('keyboard focus on a link inside a live region stays there when the region refreshes', async () => {
+    const { context, page } = await signedInPage('admin');
+    const link = page.locator('#scheduled-jobs a.job-name', { hasText: 'cleanupPreviewSessions' });
+    await link.focus();
+    // A run started through the API changes the scheduled-jobs region (its "last run" cell).
+    const res = await fetch(`${app.url}/api/jobs/run/cleanupPreviewSessions?wait=false`, { method: 'POST', headers: { authorization: `Bearer ${await app.token('admin')}` } });
+    const { runId } = (await res.json()) as { runId: string };
+    await page.locator(`#scheduled-jobs a[href="/dashboard/runs/${runId}"]`).waitFor();
+    assert.equal(await page.evaluate('document.activeElement?.getAttribute("href")'), '/dashboard/jobs/cleanupPreviewSessions');
+    await context.close();
+    assert.deepEqual(problems, []);
+  });
+
+  test('closing the cancel dialog after a refresh replaced its button gives focus back to the new button', async () => {
+    const { context, page } = await signedInPage('admin');
+    const job = app.runtime.queue.enqueue({ type: 'exportRuns', payload: { chunkSize: 10, pauseMs: 1000 } }).job;
+    try {
+      await page.goto(`${app.url}/dashboard/queue/${job.id}`);
+      await page.locator('#cancel-button').focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('dialog', { name: 'Cancel this job?' }).waitFor();
+      // Progress moves, so the refresh replaces the region that holds the cancel button.
+      const percentNow = await page.evaluate(`Number(document.getElementById('job-progress')?.value ?? -1)`);
+      await page.waitForFunction((before) => Number((globalThis as any).document.getElementById('job-progress')?.value ?? -1) !== before, percentNow);
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog', { name: 'Cancel this job?' }).waitFor({ state: 'hidden' });
+      await page.waitForFunction(() => (globalThis as any).document.activeElement?.id === 'cancel-button');
+    } finally {
+      app.runtime.queue.cancel(job.id);
+      await waitFor(() => ['cancelled', 'completed'].includes(app.runtime.queue.get(job.id)!.status), { what: 'the export to stop' });
+    }
     await context.close();
     assert.deepEqual(problems, []);
   });
@@ -157,9 +198,7 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
   });
 
   test('at 375 px wide no page scrolls sideways', async () => {
-    const { context, page } = await newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
-    await page.goto(await app.signInLink('admin'));
-    await page.waitForURL(`${app.url}/dashboard`);
+    const { context, page } = await signedInPage('admin', { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
     const job = app.runtime.queue.enqueue({ type: 'system.ping', tenantId: 'a-rather-long-tenant-identifier-for-narrow-screens' }).job;
     for (const path of ['/dashboard', '/dashboard/runs', '/dashboard/queue', '/dashboard/queue/new', `/dashboard/queue/${job.id}`, '/dashboard/jobs/cleanupPreviewSessions', '/dashboard/sign-in']) {
       await page.goto(`${app.url}${path}`);

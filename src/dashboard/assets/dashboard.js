@@ -135,6 +135,22 @@ function sessionEnded(reason) {
   banner.hidden = false;
 }
 
+/**
+ * Which element has focus, in terms that survive a swap: its id, else its tag, href and text and
+ * its position among the elements that share them (row links and buttons mostly have no id).
+ */
+function focusKey(region, el) {
+  if (el.id) return { id: el.id };
+  const same = (other) => other.getAttribute('href') === el.getAttribute('href') && other.textContent.trim() === el.textContent.trim();
+  const matches = [...region.querySelectorAll(el.tagName)].filter(same);
+  return { tag: el.tagName, same, index: matches.indexOf(el) };
+}
+
+function findFocusTarget(region, key) {
+  if (key.id) return document.getElementById(key.id);
+  return [...region.querySelectorAll(key.tag)].filter(key.same)[key.index] ?? null;
+}
+
 /** Swaps in every region of `doc` whose server HTML changed; keeps focus and open <details>. */
 function applyRegions(doc) {
   for (const region of document.querySelectorAll('[data-live][id]')) {
@@ -143,8 +159,8 @@ function applyRegions(doc) {
     const html = fresh.innerHTML;
     if (serverHtml.get(region.id) === html) continue;
     const active = document.activeElement;
-    const focusId = active && region.contains(active) ? active.id : null;
-    const hadFocus = active && region.contains(active);
+    const hadFocus = active && active !== region && region.contains(active);
+    const focus = hadFocus ? focusKey(region, active) : null;
     const open = [...region.querySelectorAll('details[open][id]')].map((d) => d.id);
     const scrolls = [...region.querySelectorAll('.table-wrap')].map((w) => w.scrollLeft);
     region.replaceChildren(...fresh.childNodes);
@@ -152,9 +168,14 @@ function applyRegions(doc) {
     for (const id of open) document.getElementById(id)?.setAttribute('open', '');
     [...region.querySelectorAll('.table-wrap')].forEach((w, i) => (w.scrollLeft = scrolls[i] ?? 0));
     formatTimes(region);
-    if (hadFocus) {
-      const target = focusId && document.getElementById(focusId);
+    if (focus) {
+      const target = findFocusTarget(region, focus);
       if (target && !target.disabled) target.focus({ preventScroll: true });
+      else {
+        // The focused element is gone: keep keyboard users in this region, not at the top of the page.
+        region.setAttribute('tabindex', '-1');
+        region.focus({ preventScroll: true });
+      }
     }
     const said = fresh.dataset.announce;
     if (said && said !== region.dataset.announce) {
@@ -271,6 +292,18 @@ document.addEventListener('click', (event) => {
   if (!(dialog instanceof HTMLDialogElement)) return; // no dialog support: follow the link to the page
   event.preventDefault();
   dialog.showModal();
+  // The browser gives focus back to the link on close, unless a refresh replaced the link while
+  // the dialog was open: then focus the fresh link of the same id rather than the page's top.
+  // (After a confirmed action the form handler decides where focus goes.)
+  const openerId = link.id;
+  dialog.addEventListener(
+    'close',
+    () => {
+      const lost = !document.activeElement || document.activeElement === document.body || dialog.contains(document.activeElement);
+      if (!submitting && lost) document.getElementById(openerId)?.focus();
+    },
+    { once: true },
+  );
 });
 
 /* ---------- Enqueue form: examples and hints follow the chosen type ---------- */

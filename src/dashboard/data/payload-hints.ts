@@ -82,3 +82,8 @@ export function payloadHint(type: JobType): PayloadHint {
     fields: properties.map(([name, field]) => describeField(name, field, required.has(name))),
   };
 }
+
+/** The enqueue form's type list: types that take a payload first, then by name. */
+export function payloadHints(types: readonly JobType[]): PayloadHint[] {
+  return types.map(payloadHint).sort((a, b) => Number(b.takesPayload) - Number(a.takesPayload) || a.type.localeCompare(b.type));
+}

@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { JobAlreadyRunningError, JobsDisabledError, SchedulerNotRunningError, UnknownJobError } from '../../scheduler/errors.ts';
 import { sendPage, shellFor, type DashEnv, type Dashboard } from '../context.ts';
 import { enqueueValues, mapQueueError, parseEnqueueForm } from '../data/enqueue-form.ts';
-import { payloadHint } from '../data/payload-hints.ts';
+import { payloadHints } from '../data/payload-hints.ts';
 import { setFlash } from '../flash.ts';
 import { dashboardPaths, safeDashboardPath } from '../paths.ts';
 import { EnqueuePage } from '../pages/enqueue.tsx';
@@ -51,7 +51,7 @@ export function actionRoutes(dash: Dashboard) {
 
   app.post('/queue/new', async (c) => {
     const values = enqueueValues(await formOf(c));
-    const hints = queue.types.all().map(payloadHint).sort((a, b) => Number(b.takesPayload) - Number(a.takesPayload) || a.type.localeCompare(b.type));
+    const hints = payloadHints(queue.types.all());
     const invalid = (errors: Parameters<typeof EnqueuePage>[0]['errors']) =>
       sendPage(c, <EnqueuePage shell={shellFor(c, dash)} hints={hints} values={values} errors={errors} />, 400);
     const parsed = parseEnqueueForm(values, (t) => queue.types.get(t) !== undefined);

@@ -7,7 +7,7 @@ import { getRun, listRuns } from '../../runs/ledger.ts';
 import { shellFor, sendPage, type DashContext, type DashEnv, type Dashboard } from '../context.ts';
 import { QUEUE_PAGE_SIZE, RUNS_PAGE_SIZE, readQueueQuery, readRunsQuery } from '../data/filters.ts';
 import { overviewModel } from '../data/overview.ts';
-import { payloadHint } from '../data/payload-hints.ts';
+import { payloadHints } from '../data/payload-hints.ts';
 import { dashboardPaths } from '../paths.ts';
 import { ConfirmPage } from '../pages/confirm.tsx';
 import { EnqueuePage } from '../pages/enqueue.tsx';
@@ -99,7 +99,7 @@ export function pageRoutes(dash: Dashboard) {
   });
 
   app.get('/queue/new', (c) => {
-    const hints = queue.types.all().map(payloadHint).sort((a, b) => Number(b.takesPayload) - Number(a.takesPayload) || a.type.localeCompare(b.type));
+    const hints = payloadHints(queue.types.all());
     const type = hints.find((h) => h.type === c.req.query('type'));
     const values = { type: type?.type ?? '', payload: type?.example ?? '{}', priority: '', maxAttempts: '', tenantId: '', idempotencyKey: '' };
     return sendPage(c, <EnqueuePage shell={shellFor(c, dash)} hints={hints} values={values} errors={{}} />);

@@ -13,7 +13,8 @@ import { checkSameOrigin } from '../security/origin.ts';
 import { verifyDashboardToken } from '../security/verify-token.ts';
 import { requireSession } from './guard.tsx';
 
-const isReason = (value: string | undefined): value is SignInReason => value !== undefined && value in SIGN_IN_REASONS;
+// Own keys only: `in` would also accept "toString" or "__proto__" from the query string.
+const isReason = (value: string | undefined): value is SignInReason => value !== undefined && Object.hasOwn(SIGN_IN_REASONS, value);
 
 export function signInRoutes(dash: Dashboard) {
   const { logger } = dash.deps;
@@ -81,7 +82,7 @@ export function signInRoutes(dash: Dashboard) {
       return sendPage(c, <SignInPage shell={shell} error={verdict.message} next={next} />, 401);
     }
     const { session, cookie } = dash.sessions.issue({ sub: verdict.claims.sub, role: verdict.claims.role });
-    setSessionCookie(c, cookie, session.exp);
+    setSessionCookie(c, cookie, session);
     logger.info('Dashboard sign-in', { sub: session.sub, role: session.role, expiresAt: new Date(session.exp).toISOString() });
     return c.redirect(next ?? dashboardPaths.overview, 303);
   });

@@ -4,6 +4,7 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { isHttps } from './origin.ts';
+import type { Session } from './session.ts';
 
 export const SESSION_COOKIE = 'nightshift_session';
 const PATH = '/dashboard';
@@ -12,13 +13,14 @@ export function readSessionCookie(c: Context): string | undefined {
   return getCookie(c, SESSION_COOKIE);
 }
 
-export function setSessionCookie(c: Context, value: string, expiresAt: number): void {
+/** Max-Age is the session's lifetime, from its own timestamps (not the clock now: stable to the second). */
+export function setSessionCookie(c: Context, value: string, session: Pick<Session, 'iat' | 'exp'>): void {
   setCookie(c, SESSION_COOKIE, value, {
     path: PATH,
     httpOnly: true,
     sameSite: 'Strict',
     secure: isHttps(c),
-    maxAge: Math.max(0, Math.floor((expiresAt - Date.now()) / 1000)),
+    maxAge: Math.max(0, Math.floor((session.exp - session.iat) / 1000)),
   });
 }
 

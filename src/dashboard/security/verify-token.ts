@@ -55,7 +55,9 @@ function explain(err: Error, token: string): string {
     case 'JwtTokenExpired':
       return 'This token has expired. Run npm run token for a fresh one.';
     case 'JwtTokenSignatureMismatched':
-      return "This token was not signed with this server's JWT_SECRET.";
+      // The usual cause without JWT_SECRET: the development secret is kept next to the database,
+      // so a token made with another DATABASE_PATH is signed with another secret.
+      return "This token was not signed with this server's JWT_SECRET. Make it with the server's JWT_SECRET, or, if none is set, with the server's DATABASE_PATH (the development secret is kept next to the database).";
     case 'JwtAlgorithmMismatch':
     case 'JwtHeaderInvalid': {
       const alg = decodeHeader(token)?.alg;
