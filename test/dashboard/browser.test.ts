@@ -27,8 +27,9 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
     const page = await context.newPage();
     page.on('console', (m) => {
-      // A refused sign-in answers 401/403 by design; the browser logs those loads as errors.
-      if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(m.text());
+      // A refused sign-in answers 401/403 and a deleted job's refresh 404, by design; the browser
+      // logs those loads as errors.
+      if (m.type() === 'error' && !/status of 40[134]/.test(m.text())) problems.push(m.text());
     });
     page.on('pageerror', (e) => problems.push(e.message));
     return { context, page };
@@ -143,6 +144,21 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     assert.equal(await link.getAttribute('href'), '/dashboard/sign-in?reason=ended&next=%2Fdashboard');
     await link.click();
     await page.getByText('Your session ended. Sign in again to continue.').waitFor();
+    await context.close();
+    assert.deepEqual(problems, []);
+  });
+
+  test('a queue job deleted while its page is open: the page says so and stops refreshing', async () => {
+    const { context, page } = await signedInPage('admin');
+    // Due next year, so no runner touches it while the page is open.
+    const { job } = app.runtime.queue.enqueue({ type: 'system.ping', payload: {}, runAt: Date.now() + 365 * 86_400_000 });
+    await page.goto(`${app.url}/dashboard/queue/${job.id}`);
+    await page.locator('#live-status[data-state="live"]').waitFor();
+    app.runtime.db.prepare(`DELETE FROM queue_jobs WHERE id = ?`).run(job.id);
+    const banner = page.locator('#session-banner');
+    await banner.getByText('This no longer exists on the server').waitFor();
+    await page.locator('#live-status[data-state="paused"]').waitFor();
+    assert.equal(await banner.getByRole('link', { name: 'Back to the overview' }).getAttribute('href'), '/dashboard');
     await context.close();
     assert.deepEqual(problems, []);
   });

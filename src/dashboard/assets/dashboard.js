@@ -135,6 +135,20 @@ function sessionEnded(reason) {
   banner.hidden = false;
 }
 
+/** The page's subject was deleted (e.g. by retention) while open: say so instead of retrying forever. */
+function itemGone() {
+  stopped = true;
+  clearTimeout(timer);
+  setLiveState('paused', 'Gone');
+  const banner = document.getElementById('session-banner');
+  if (!banner) return;
+  const link = document.createElement('a');
+  link.href = '/dashboard';
+  link.textContent = 'Back to the overview';
+  banner.replaceChildren(document.createTextNode('This no longer exists on the server (it may have been deleted by history retention), so this page stopped updating. '), link);
+  banner.hidden = false;
+}
+
 /**
  * Which element has focus, in terms that survive a swap: its id, else its tag, href and text and
  * its position among the elements that share them (row links and buttons mostly have no id).
@@ -191,6 +205,7 @@ async function refresh() {
   try {
     const res = await fetch(location.href, { headers: { [LIVE_HEADER]: '1' }, credentials: 'same-origin', cache: 'no-store' });
     if (res.status === 401) return sessionEnded(res.headers.get('X-Nightshift-Session'));
+    if (res.status === 404) return itemGone();
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
     if (!submitting) applyRegions(doc);
