@@ -84,6 +84,7 @@ describe('failures and retries', () => {
     assert.equal(done.attempts, 3);
     assert.deepEqual(done.result, { succeededOnAttempt: 3 });
     assert.deepEqual(done.errorLog.map((e) => [e.attempt, e.message]), [[1, 'boom on attempt 1'], [2, 'boom on attempt 2']]);
+    assert.equal(done.lastError, null, 'a completed job has no current error; the log keeps the failures');
     assert.deepEqual(runsOf(h.t.db, job.id).map((r) => r.status), ['failed', 'failed', 'success']);
     // Backoff: base 50 ms * 2^(attempt-1), +-20%: the second gap is about twice the first.
     const starts = (h.t.db.prepare(`SELECT started_at FROM job_runs WHERE job_id = ? ORDER BY started_at`).all(job.id) as { started_at: number }[]).map((r) => r.started_at);

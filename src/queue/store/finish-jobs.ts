@@ -15,9 +15,10 @@ export interface Completion {
   total: number | null;
 }
 
+// A completed job has no current error: last_error is cleared (the error log keeps every failure).
 const COMPLETE = `
   UPDATE queue_jobs
-  SET status = 'completed', result = c.value ->> 2, completed_at = @now, updated_at = @now,
+  SET status = 'completed', result = c.value ->> 2, completed_at = @now, updated_at = @now, last_error = NULL,
       processed_items = coalesce(c.value ->> 3, processed_items), total_items = coalesce(c.value ->> 4, total_items),
       lease_token = NULL, lease_expires_at = NULL, lease_owner = NULL
   FROM json_each(@items) AS c

@@ -1,0 +1,31 @@
+// `npm start` is what .replit and deployments run, and their stop signal goes to the npm process.
+// The signal must reach the server (the start script execs node rather than leaving a shell or a
+// tsx wrapper in between), which then shuts down cleanly and stops listening.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { REPO_ROOT, tempDb, waitFor } from './helpers/index.ts';
+
+test('SIGTERM to the `npm start` process stops the server cleanly', { timeout: 60_000 }, async (t) => {
+  const db = tempDb();
+  db.db.close();
+  t.after(() => db.cleanup());
+  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: db.path, LOG_FORMAT: 'json', NODE_ENV: 'development', JWT_SECRET: 'start-script-test-secret-of-32-bytes-or-more' };
+  delete env.NODE_TEST_CONTEXT;
+  const npm = spawn('npm', ['start', '--silent'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  npm.stdout.on('data', (d) => (output += d));
+  npm.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => npm.on('close', resolve));
+  t.after(() => npm.kill('SIGKILL'));
+
+  const url = await waitFor(() => /"msg":"Nightshift listening".*?"url":"([^"]+)"/.exec(output)?.[1], { timeoutMs: 30_000, what: 'the listening line' });
+  assert.equal((await fetch(`${url}/api/health`)).status, 200);
+
+  npm.kill('SIGTERM');
+  const code = await exited;
+  assert.equal(code, 0, `npm start exited ${code}:\n${output}`);
+  assert.match(output, /"msg":"Shutting down".*"signal":"SIGTERM"/);
+  assert.match(output, /"msg":"Stopped"/);
+  await assert.rejects(fetch(`${url}/api/health`), 'nothing listens on the port any more');
+});
