@@ -10,7 +10,7 @@ test('SIGTERM to the `npm start` process stops the server cleanly', { timeout: 6
   const db = tempDb();
   db.db.close();
   t.after(() => db.cleanup());
-  const env = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: db.path, LOG_FORMAT: 'json', NODE_ENV: 'development', JWT_SECRET: 'start-script-test-secret-of-32-bytes-or-more' };
+  const env: Record<string, string | undefined> = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: db.path, LOG_FORMAT: 'json', NODE_ENV: 'development', JWT_SECRET: 'start-script-test-secret-of-32-bytes-or-more' };
   delete env.NODE_TEST_CONTEXT;
   const npm = spawn('npm', ['start', '--silent'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
