@@ -5,7 +5,6 @@
 // handlers (src/queue/queue-thread.ts). Delivery is at-least-once: see store/leases.ts.
 import type { Db } from '../db/open.ts';
 import { WriteGate } from '../db/write-gate.ts';
-import type { LoadedJob } from '../jobs/load.ts';
 import { errorFields, type Logger } from '../log/logger.ts';
 import { markLive, markStopped, newOwnerId } from '../scheduler/owner.ts';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
@@ -13,54 +12,16 @@ import { claimRound } from './claim.ts';
 import { Flights, unref } from './flights.ts';
 import { jobTypesFor, type JobTypes } from './job-types.ts';
 import { Alarm, pollCancels, renewAndRecover, type Upkeep } from './maintenance.ts';
-import type { Recovered } from './store/leases.ts';
-import type { QueueThreadData, RunJob } from './messages.ts';
+import type { RunJob } from './messages.ts';
 import { applyEndings, logEnding, type Applied } from './outcomes.ts';
 import { Placement } from './placement.ts';
 import type { ClaimedRow } from './store/claim-jobs.ts';
 import { writeProgress } from './store/finish-jobs.ts';
 import { openRuns } from './store/runs.ts';
 import { ThreadPool, type PoolThread } from './thread-pool.ts';
+import type { QueueRunnerOptions, RunnerState } from './runner-types.ts';
 
-export interface QueueRunnerOptions {
-  db: Db;
-  databasePath: string;
-  jobs: readonly LoadedJob[];
-  logger: Logger;
-  /** Worker threads (config QUEUE_WORKERS). Default 1. */
-  workers?: number;
-  /** How often to look for jobs enqueued by other processes (in-process enqueues call wake()). Default 500. */
-  pollIntervalMs?: number;
-  /** Lease length; renewed every leaseMs/3 while a job runs. Default 30 s. */
-  leaseMs?: number;
-  shutdownGraceMs?: number;
-  /** How long a cancelled handler has to stop before its thread is terminated. Default 5 s. */
-  cancelGraceMs?: number;
-  gate?: WriteGate;
-  logLevel?: QueueThreadData['logLevel'];
-  backoff?: Partial<BackoffOptions>;
-  /**
-   * A PASSIVE WAL checkpoint from the first queue thread this often, and a TRUNCATE one when the
-   * WAL has grown past 16 MB (0: leave it all to SQLite's autocheckpoint). While the runner runs,
-   * the main connection's wal_autocheckpoint is raised to a backstop, so checkpoint work and fsyncs
-   * stay out of the main thread's commits (enqueues included). Default 200 ms.
-   */
-  checkpointIntervalMs?: number;
-  /** See Placement: most jobs queued on one thread (default 256), and how much measured work (default 5 ms). */
-  maxPrefetch?: number;
-  queuedBudgetMs?: number;
-  /** Observers (src/metrics), called after the runner's transaction committed. They must not throw. */
-  events?: QueueRunnerEvents;
-}
-
-/** What an observer hears: each attempt's ending as written, and jobs recovered from stopped runners. */
-export interface QueueRunnerEvents {
-  /** `now` is when the ending was written (the attempt ran from applied.attempt.startedAt). */
-  attemptEnded?(applied: Applied, now: number): void;
-  recovered?(jobs: readonly Recovered[]): void;
-}
-
-export type RunnerState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
+export type { QueueRunnerEvents, QueueRunnerOptions, RunnerState } from './runner-types.ts';
 
 /** An attempt's job_runs row is opened once it has run this long (shorter ones get it at the end). */
 export const RUN_ROW_DELAY_MS = 200;

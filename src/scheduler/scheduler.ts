@@ -3,12 +3,11 @@
 // SQLite), no overlapping runs (recorded as skipped), one catch-up run after downtime, real timeouts,
 // bounded shutdown, and a job_runs row for every run whatever happens to its thread.
 import type { Worker } from 'node:worker_threads';
-import type { Db } from '../db/open.ts';
 import { WriteGate } from '../db/write-gate.ts';
 import { describeCron } from '../jobs/cron.ts';
-import type { JobDetails, RunTrigger } from '../jobs/define.ts';
+import type { RunTrigger } from '../jobs/define.ts';
 import type { LoadedJob } from '../jobs/load.ts';
-import { errorFields, type Logger } from '../log/logger.ts';
+import { errorFields } from '../log/logger.ts';
 import * as ledger from '../runs/ledger.ts';
 import { isThreadMessage } from '../threads/messages.ts';
 import { createBreeRunner, type BreeRunner } from './bree.ts';
@@ -18,58 +17,11 @@ import type { JobThreadData } from './job-thread.ts';
 import { acquireLease, readLease, releaseLease } from './lease.ts';
 import { isOwnerGone, markLive, markStopped, newOwnerId } from './owner.ts';
 import { jobStatus, type JobStatus } from './status.ts';
+import type { Inflight, RunHandle, RunOutcome, SchedulerOptions, SchedulerRole } from './types.ts';
 
 export type { JobStatus } from './status.ts';
 
-export interface SchedulerOptions {
-  db: Db;
-  databasePath: string;
-  /** Loaded job files; those with a schedule are registered. */
-  jobs?: LoadedJob[];
-  logger: Logger;
-  enabled: boolean;
-  timezone?: string;
-  leaseMs?: number;
-  shutdownGraceMs?: number;
-  gate?: WriteGate;
-  logLevel?: JobThreadData['logLevel'];
-  /** Observers (src/metrics): told as runs end. They must not throw. */
-  events?: SchedulerEvents;
-}
-
-/** What an observer hears: each closed run (and each skipped tick), and runs closed as abandoned. */
-export interface SchedulerEvents {
-  /** A run ended, or a tick was recorded as skipped (durationMs null: nothing ran). */
-  runFinished?(run: { name: string; status: ledger.FinalStatus; trigger: RunTrigger; durationMs: number | null }): void;
-  /** Runs left 'running' by stopped processes (or past their timeout) were closed as 'abandoned'. */
-  abandonedClosed?(count: number): void;
-}
-
-export type SchedulerRole = 'disabled' | 'stopped' | 'standby' | 'leader';
-
-export interface RunOutcome {
-  runId: string;
-  name: string;
-  status: ledger.FinalStatus;
-  details: JobDetails | null;
-  error: string | null;
-  durationMs: number | null;
-}
-
-export interface RunHandle {
-  runId: string;
-  name: string;
-  done: Promise<RunOutcome>;
-}
-
-interface Inflight {
-  name: string;
-  runId: string;
-  worker?: Worker;
-  cancelRequested: boolean;
-  done: Promise<RunOutcome>;
-  settle(outcome: RunOutcome): void;
-}
+export type { RunHandle, RunOutcome, SchedulerEvents, SchedulerOptions, SchedulerRole } from './types.ts';
 
 /** How long a job thread may take to start before its timeout begins counting anyway. */
 const THREAD_STARTUP_ALLOWANCE_MS = 10_000;
