@@ -33,6 +33,11 @@ try {
     queue.enqueue({ type: 'requests.reminder', payload: { requestId: 'req-404' }, tenantId: 'acme', actorId: 'ops@acme.test' }).job.id,
   ];
   await waitFor(() => quick.every((id) => ['completed', 'failed'].includes(queue.get(id)!.status)), { timeoutMs: 30_000, what: 'demo jobs' });
+  // The reminder for a missing request fails without retrying; retried by hand, it fails again:
+  // two rounds of attempts, each starting at attempt 1.
+  const retried = quick.at(-1)!;
+  queue.retry(retried);
+  await waitFor(() => (queue.get(retried)!.status === 'failed' && queue.get(retried)!.errorLog.length === 2 ? true : undefined), { timeoutMs: 30_000, what: 'retried job' });
   const later = queue.enqueue({ type: 'exportRuns', payload: { status: 'failed' }, runAt: new Date(Date.now() + 3 * 60 * 60_000), tenantId: 'acme' }).job;
   queue.enqueue({ type: 'system.ping', runAt: new Date(Date.now() + 45 * 60_000) });
   queue.cancel(later.id);
@@ -68,6 +73,9 @@ try {
     await shoot(page, 'queue');
     await page.goto(`${app.url}/dashboard/queue/${exportJob.id}`);
     await shoot(page, 'queue-job');
+    await page.goto(`${app.url}/dashboard/queue/${retried}`);
+    await shoot(page, 'queue-job-retried');
+    await page.goto(`${app.url}/dashboard/queue/${exportJob.id}`);
     await page.getByRole('link', { name: 'Cancel job' }).click();
     await page.getByRole('dialog').waitFor();
     await shoot(page, 'cancel-dialog', false);

@@ -20,7 +20,7 @@ before(async () => {
 after(() => h.close());
 
 /** A finished run of `name` that started `agoMs` ago and lasted `durationMs`. */
-function run(name: string, agoMs: number, durationMs: number, status: 'success' | 'failed' | 'abandoned' = 'success', extra: { error?: string; details?: Record<string, unknown>; trigger?: 'schedule' | 'manual' | 'queue'; jobId?: string } = {}) {
+function run(name: string, agoMs: number, durationMs: number, status: 'success' | 'failed' | 'abandoned' | 'cancelled' = 'success', extra: { error?: string; details?: Record<string, unknown>; trigger?: 'schedule' | 'manual' | 'queue'; jobId?: string } = {}) {
   const start = Date.now() - agoMs;
   const id = openRun(h.db, { name, trigger: extra.trigger ?? 'schedule', owner: 'test', jobId: extra.jobId, traceId: 'trace-1', now: start });
   finishRun(h.db, id, { status, error: extra.error ?? (status === 'success' ? null : 'boom'), details: extra.details ?? null, now: start + durationMs });
@@ -153,6 +153,28 @@ describe('job page', () => {
     assert.match(page, /aria-label="Run cleanupPreviewSessions now"/);
   });
 
+  test('the chart axis has round steps in one unit, the median sits in the legend, the success rate leaves out cancelled runs', async () => {
+    const name = 'legacyReport'; // runs in the history, no job file: the page still shows them
+    [40_000, 95_000, 190_000, 7_000].forEach((d, i) => run(name, (20 - i) * HOUR, d, i === 3 ? 'failed' : 'success'));
+    const cancelled = openRun(h.db, { name, trigger: 'manual', owner: 'test', now: Date.now() - 2 * HOUR });
+    finishRun(h.db, cancelled, { status: 'cancelled', error: 'Cancelled', now: Date.now() - 2 * HOUR + 3_000 });
+    const skipped = openRun(h.db, { name, trigger: 'schedule', owner: 'test', now: Date.now() - HOUR });
+    finishRun(h.db, skipped, { status: 'skipped', now: Date.now() - HOUR });
+    const page = await h.html(`/dashboard/jobs/${name}`, cookie);
+    const chart = regionOf(page, 'job-chart');
+    const ticks = [...chart.matchAll(/<text x="56" [^>]*>([^<]+)<\/text>/g)].map((m) => m[1]);
+    assert.deepEqual(ticks, ['0 min', '1 min', '2 min', '3 min', '4 min']);
+    assert.doesNotMatch(chart, /<text[^>]*>median/, 'no median label drawn over the bars');
+    assert.match(textOf(chart), /median 40 s/);
+    assert.match(textOf(regionOf(page, 'job-summary')), /Success rate 75% of the last 4 runs that succeeded or failed; 1 cancelled, 1 skipped not counted/);
+  });
+
+  test('settings show durations without zero sub-units', async () => {
+    assert.match(textOf(await h.html('/dashboard/jobs/cleanupPreviewSessions', cookie)), /Timeout 10 min Max attempts/);
+    assert.match(textOf(await h.html('/dashboard/jobs/exportRuns', cookie)), /Timeout 30 min Max attempts/);
+    assert.match(textOf(await h.html('/dashboard/jobs/system.sleep', cookie)), /Timeout 2 h Max attempts/);
+  });
+
   test('queue-only job types have a page with an Enqueue link; unknown jobs are a 404 page', async () => {
     const page = await h.html('/dashboard/jobs/exportRuns', cookie);
     assert.match(textOf(page), /Queue job type exportRuns Export run history/);
@@ -208,6 +230,35 @@ describe('queue', () => {
     assert.match(textOf(confirm), /Cancel this job\?.*Cancel job Keep it/);
     const missing = await h.get('/dashboard/queue/not-a-job', cookie);
     assert.equal(missing.status, 404);
+  });
+
+  test('a job running again after a retry by hand: runs numbered in order, attempts per round, the old error quiet', async () => {
+    const job = h.queue.enqueue({ type: 'exportRuns', payload: { chunkSize: 25 }, maxAttempts: 3, runAt: Date.now() + HOUR }).job;
+    // Attempt 1 was cancelled while running: the queue wrote an error entry and ended the run at the same instant.
+    const cancelledAt = Date.now() - 10 * MIN;
+    const first = openRun(h.db, { name: 'exportRuns', trigger: 'queue', owner: 'test', jobId: job.id, traceId: 'trace-1', now: cancelledAt - 4_000 });
+    finishRun(h.db, first, { status: 'cancelled', error: 'Cancelled', now: cancelledAt });
+    // Then retried by hand (the count starts again) and running attempt 1 of the new round.
+    const second = openRun(h.db, { name: 'exportRuns', trigger: 'queue', owner: 'test', jobId: job.id, traceId: 'trace-1', now: Date.now() - MIN });
+    setJob(job.id, {
+      status: 'processing', attempts: 1, lease_token: 'lease', lease_owner: 'test', lease_expires_at: Date.now() + HOUR, started_at: Date.now() - MIN,
+      error_log: JSON.stringify([{ at: new Date(cancelledAt).toISOString(), attempt: 1, message: 'Cancelled' }]), last_error: 'Cancelled',
+    });
+    const page = await h.html(`/dashboard/queue/${job.id}`, cookie);
+    const head = regionOf(page, 'queue-job-head');
+    assert.match(textOf(head), /Previous attempt: Cancelled/);
+    assert.doesNotMatch(head, /error-box|Last error/);
+    assert.match(textOf(regionOf(page, 'queue-job-facts')), /Attempts 1 of 3, counted since the retry by hand/);
+    const attempts = regionOf(page, 'queue-job-attempts');
+    assert.match(textOf(attempts), /Run Attempt Status .* Run 2 1 of 3 Running .* Retried by hand: the attempt count started again Run 1 1 of 3 Cancelled/);
+    assert.ok(attempts.indexOf(second) < attempts.indexOf(first), 'newest first');
+    assert.match(textOf(regionOf(page, 'queue-job-errors')), /Run 1 Attempt 1 of 3 .* Cancelled/);
+
+    // Once it has failed for good, its error is an alert again.
+    setJob(job.id, { status: 'failed', lease_token: null, lease_owner: null, lease_expires_at: null, last_error: 'disk full' });
+    const failed = regionOf(await h.html(`/dashboard/queue/${job.id}`, cookie), 'queue-job-head');
+    assert.match(failed, /class="error-box" role="note" aria-label="Last error"/);
+    assert.match(textOf(failed), /Last error disk full/);
   });
 
   test('the enqueue form lists every job type, with an example payload and the schema fields', async () => {

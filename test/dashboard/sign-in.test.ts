@@ -48,7 +48,9 @@ describe('anonymous visitors', () => {
     assert.equal(res.status, 200);
     const page = await res.text();
     assert.match(page, /<label for="token">Access token<\/label>/);
-    assert.match(page, /<textarea id="token" name="token"/);
+    // A one-line field, so Enter signs in (a textarea would add a newline instead).
+    assert.match(page, /<input type="text" id="token" name="token" required="" spellcheck="false" autocomplete="off"/);
+    assert.doesNotMatch(page, /<textarea/);
     assert.match(page, /<script type="module" src="\/dashboard\/assets\/dashboard\.js\?v=[0-9a-f]+"><\/script>/);
     const csp = res.headers.get('content-security-policy')!;
     assert.match(csp, /default-src 'self'/);
@@ -85,6 +87,17 @@ describe('signing in', () => {
     }
   });
 
+  test('pasting the whole output of npm run token works, however the browser joins its lines', async () => {
+    const admin = await token('admin');
+    const output = `${admin}\nDashboard sign-in (admin, until 2030-01-01T00:00:00.000Z): http://localhost:3000/dashboard/sign-in#token=${admin}\n`;
+    // A one-line field strips the newlines (Chromium) or turns them into spaces (Firefox).
+    for (const pasted of [output, output.replaceAll('\n', ''), output.replaceAll('\n', ' ')]) {
+      const res = await signInWith(pasted);
+      assert.equal(res.status, 303, JSON.stringify(pasted.slice(-40)));
+      assert.ok(sessionCookie(res));
+    }
+  });
+
   test('the cookie is Secure when the browser came over https (x-forwarded-proto from a proxy such as Replit)', async () => {
     const res = await signInWith(await token('admin'), { 'x-forwarded-proto': 'https', origin: 'https://localhost' });
     assert.equal(res.status, 303);
@@ -106,6 +119,19 @@ describe('signing in', () => {
     assert.match(text, /The dashboard is for owners and admins/);
     assert.match(text, /You are bob with the staff role/);
     assert.match(text, /npm run token -- --role admin/);
+  });
+
+  test('after a staff refusal, the sign-in link keeps the page first asked for', async () => {
+    const res = await h.post('/dashboard/sign-in', { token: await token('staff'), next: '/dashboard/queue?status=failed' });
+    assert.equal(res.status, 403);
+    const page = await res.text();
+    const link = /<a [^>]*href="([^"]+)"[^>]*>Use a different token<\/a>/.exec(page)?.[1]?.replaceAll('&amp;', '&');
+    assert.equal(link, '/dashboard/sign-in?next=%2Fdashboard%2Fqueue%3Fstatus%3Dfailed');
+    const signInPage = await (await h.get(link!)).text();
+    assert.match(signInPage, /<input type="hidden" name="next" value="\/dashboard\/queue\?status=failed"/);
+    // Without a next, the link is the plain sign-in page.
+    const plain = await (await signInWith(await token('staff'))).text();
+    assert.match(plain, /href="\/dashboard\/sign-in"[^>]*>Use a different token/);
   });
 
   const refused = async (tokenText: string, message: RegExp) => {

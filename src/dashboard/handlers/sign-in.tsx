@@ -64,7 +64,8 @@ export function signInRoutes(dash: Dashboard) {
           title="The dashboard is for owners and admins"
           tone="warn"
           auth
-          actions={[{ href: dashboardPaths.signIn, label: 'Use a different token' }]}
+          // Keep the page first asked for, so signing in with an admin token still lands there.
+          actions={[{ href: `${dashboardPaths.signIn}${queryString({ next })}`, label: 'Use a different token' }]}
         >
           <p>
             You are <strong>{verdict.claims.sub}</strong> with the <strong>{verdict.claims.role}</strong> role. The dashboard can run, enqueue, cancel and retry

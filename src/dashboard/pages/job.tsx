@@ -25,12 +25,42 @@ export interface JobPageModel {
 
 const CHART_RUNS = 40;
 
+/** Run outcomes the success rate leaves out, in the order the note lists them. */
+const NOT_COUNTED = [
+  // An operator's choice, not the job's failure.
+  ['cancelled', 'cancelled'],
+  // The run did not happen: the previous one was still running.
+  ['skipped', 'skipped'],
+  // The process running it died or was stopped: nobody knows how the job would have ended.
+  ['abandoned', 'abandoned'],
+] as const;
+
+export interface SuccessRate {
+  /** Whole percent of success / (success + failed); undefined when neither happened. */
+  percent: number | undefined;
+  /** What the percentage is of, and what it leaves out: "of 10 runs that succeeded or failed; 3 cancelled not counted". */
+  note: string;
+}
+
+/** Success rate of the given runs: only runs that succeeded or failed count; a running one is not finished. */
+export function successRate(runs: readonly JobRun[]): SuccessRate {
+  const count = (status: string) => runs.filter((r) => r.status === status).length;
+  const success = count('success');
+  const decided = success + count('failed');
+  const left = NOT_COUNTED.map(([status, word]) => [count(status), word] as const).filter(([n]) => n > 0);
+  const leftOut = left.length ? `; ${left.map(([n, word]) => `${n} ${word}`).join(', ')} not counted` : '';
+  if (decided === 0) return { percent: undefined, note: `No run has succeeded or failed yet${leftOut}` };
+  return {
+    percent: Math.round((success / decided) * 100),
+    note: `of the last ${decided === 1 ? 'run' : `${decided} runs`} that succeeded or failed${leftOut}`,
+  };
+}
+
 export function JobPage(props: { shell: Shell; model: JobPageModel }) {
   const { model, shell } = props;
   const status = model.status;
   const stats = durationStats(model.runs);
-  const successes = model.runs.filter((r) => r.status === 'success').length;
-  const finished = model.runs.filter((r) => r.status !== 'running' && r.status !== 'skipped').length;
+  const rate = successRate(model.runs);
   return (
     <Layout shell={shell} title={model.name} section="overview">
       <nav class="breadcrumbs" aria-label="Breadcrumb">
@@ -71,8 +101,8 @@ export function JobPage(props: { shell: Shell; model: JobPageModel }) {
           </div>
           <div class="stat">
             <p class="stat-label">Success rate</p>
-            <p class="stat-value stat-number">{finished ? `${Math.round((successes / finished) * 100)}%` : '—'}</p>
-            <p class="stat-note">{`of the last ${finished} finished runs`}</p>
+            <p class="stat-value stat-number">{rate.percent !== undefined ? `${rate.percent}%` : '—'}</p>
+            <p class="stat-note">{rate.note}</p>
           </div>
           <div class="stat">
             <p class="stat-label">Median duration</p>

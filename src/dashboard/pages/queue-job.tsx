@@ -1,14 +1,16 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 // One queue job: live progress, cancel and retry (each behind a confirmation), payload, envelope,
-// attempts, result, error log and the job_runs row of every attempt.
+// attempts, result, error log and the job_runs row of every attempt (numbered, with retries by hand
+// marked: see data/attempt-history.ts).
 import type { QueueJob } from '../../queue/index.ts';
 import type { JobRun } from '../../runs/ledger.ts';
 import { dashboardPaths } from '../paths.ts';
-import { formatCount, shortId } from '../views/format.ts';
+import { attemptHistory } from '../data/attempt-history.ts';
+import { formatCount, plural, shortId } from '../views/format.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
 import { Badge, CsrfField, Facts, JsonBlock, Live, PageHeader, Panel, Time } from '../views/ui.tsx';
-import { RunsTable } from './common.tsx';
+import { AttemptsTable, ErrorLog } from './queue-job-history.tsx';
 
 export interface QueueJobPageModel {
   job: QueueJob;
@@ -92,6 +94,29 @@ function Actions(props: { job: QueueJob }) {
   );
 }
 
+/**
+ * The error that ended the job (failed, cancelled) is an alert. A job that is pending or running
+ * again (a retry with backoff, or by hand) shows its previous error quietly: it may be about to succeed.
+ */
+function LastError(props: { job: QueueJob }) {
+  const { job } = props;
+  if (!job.lastError || job.status === 'completed') return null;
+  if (job.status === 'pending' || job.status === 'processing') {
+    return (
+      <div class="previous-error" role="note" aria-label="Previous attempt">
+        <p class="previous-error-title">Previous attempt:</p>
+        <pre class="error-text">{job.lastError}</pre>
+      </div>
+    );
+  }
+  return (
+    <div class="error-box" role="note" aria-label="Last error">
+      <p class="error-box-title">Last error</p>
+      <pre class="error-text">{job.lastError}</pre>
+    </div>
+  );
+}
+
 /** The confirmation as a modal dialog (the script opens it; without script the link leads to a page). */
 function ConfirmDialog(props: { id: string; action: string; text: (typeof CONFIRM_TEXT)['cancel']; csrf: string; danger?: boolean }) {
   return (
@@ -117,6 +142,7 @@ export function QueueJobPage(props: { shell: Shell; model: QueueJobPageModel }) 
   const { job, attempts } = props.model;
   const csrf = props.shell.csrf!;
   const env = job.envelope;
+  const history = attemptHistory(job, attempts);
   return (
     <Layout shell={props.shell} title={`${job.type} ${shortId(job.id)}`} section="queue">
       <nav class="breadcrumbs" aria-label="Breadcrumb">
@@ -138,19 +164,15 @@ export function QueueJobPage(props: { shell: Shell; model: QueueJobPageModel }) 
           actions={<Actions job={job} />}
         />
         <ProgressPanel job={job} />
-        {job.lastError && job.status !== 'completed' ? (
-          <div class="error-box" role="note" aria-label="Last error">
-            <p class="error-box-title">Last error</p>
-            <pre class="error-text">{job.lastError}</pre>
-          </div>
-        ) : null}
+        <LastError job={job} />
       </Live>
       <div class="grid-2">
         <Panel title="Status" id="job-status">
           <Live id="queue-job-facts">
             <Facts
               items={[
-                ['Attempts', `${job.attempts} of ${job.maxAttempts}`],
+                // A retry by hand restarts the count: say so, or "1 of 3" reads as the job's first try.
+                ['Attempts', `${job.attempts} of ${job.maxAttempts}${history.retries === 0 ? '' : history.retries === 1 ? ', counted since the retry by hand' : `, counted since the last of ${plural(history.retries, 'retry', 'retries')} by hand`}`],
                 ['Priority', String(job.priority)],
                 ['Run at', <Time iso={job.runAt} />],
                 ['Created', <Time iso={job.createdAt} />],
@@ -186,29 +208,12 @@ export function QueueJobPage(props: { shell: Shell; model: QueueJobPageModel }) 
       </div>
       <Panel title="Error log" id="error-log">
         <Live id="queue-job-errors">
-          {job.errorLog.length === 0 ? (
-            <p class="muted">No errors recorded.</p>
-          ) : (
-            <ol class="error-log" reversed>
-              {job.errorLog
-                .slice()
-                .reverse()
-                .map((entry) => (
-                  <li class="error-log-entry">
-                    <div class="error-log-meta">
-                      <span class="chip">{`Attempt ${entry.attempt}`}</span>
-                      <Time iso={entry.at} />
-                    </div>
-                    <pre class="error-text">{entry.message}</pre>
-                  </li>
-                ))}
-            </ol>
-          )}
+          <ErrorLog history={history} maxAttempts={job.maxAttempts} />
         </Live>
       </Panel>
       <Panel title="Attempts" id="attempts">
         <Live id="queue-job-attempts">
-          <RunsTable runs={attempts} caption="Runs of this job's attempts" showJob={false} emptyTitle="No attempts yet" emptyBody="Each attempt is recorded as a run once a worker picks the job up." />
+          <AttemptsTable history={history} maxAttempts={job.maxAttempts} />
         </Live>
       </Panel>
       <ConfirmDialog id="cancel-dialog" action={dashboardPaths.cancel(job.id)} text={CONFIRM_TEXT.cancel} csrf={csrf} danger />

@@ -43,10 +43,12 @@ export function SignInPage(props: {
           {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
           <div class="field">
             <label for="token">Access token</label>
-            <textarea
+            {/* One line, so Enter signs in. Pasting the whole output of `npm run token` still works: the
+                browser joins its lines, and the server picks the token out of the link in it. */}
+            <input
+              type="text"
               id="token"
               name="token"
-              rows={4}
               required
               spellcheck={false}
               autocomplete="off"
@@ -54,7 +56,7 @@ export function SignInPage(props: {
               class="code-input"
               aria-invalid={props.error ? 'true' : undefined}
               aria-describedby={props.error ? 'token-error token-help' : 'token-help'}
-            ></textarea>
+            />
             {props.error ? (
               <p class="field-error" id="token-error" role="alert">
                 {props.error}
@@ -71,7 +73,7 @@ export function SignInPage(props: {
             <code>npm run token</code>
           </pre>
           <p>
-            It prints a sign-in link that opens this page and signs you in; or paste the token above. Tokens are for the <strong>owner</strong> or{' '}
+            It prints a sign-in link that opens this page and signs you in; or paste the token (or all of the output) above and press Enter. Tokens are for the <strong>owner</strong> or{' '}
             <strong>admin</strong> role; the session lasts a few hours, then you sign in again.
           </p>
         </div>

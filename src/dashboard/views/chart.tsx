@@ -2,15 +2,16 @@
 /** @jsxImportSource hono/jsx */
 // A bar chart of a job's recent run durations, drawn on the server as inline SVG (no chart library,
 // no script). Oldest on the left; bar colour follows the run's status (with a legend); a dashed line
-// marks the median. Screen readers get a title and a summary, and everyone gets the numbers as a
+// marks the median (its value is in the legend below). Screen readers get a title and a summary, and everyone gets the numbers as a
 // table below it.
 import type { JobRun } from '../../runs/ledger.ts';
 import { dashboardPaths } from '../paths.ts';
-import { formatAxisDuration, formatDuration, formatTime } from './format.ts';
+import { axisUnitFor, formatAxisValue, formatDuration, formatTime, type AxisUnit } from './format.ts';
 import { Badge, TableWrap, Time } from './ui.tsx';
 
 const WIDTH = 960;
 const HEIGHT = 260;
+// The median's value is in the legend, not on the line: a label on the line would cover bars.
 const PAD = { top: 18, right: 12, bottom: 32, left: 64 };
 
 export interface DurationStats {
@@ -36,15 +37,31 @@ export function durationStats(runs: readonly JobRun[]): DurationStats | undefine
   };
 }
 
-/** Axis ticks: a round step (1, 2, 2.5 or 5 times a power of ten), four or five of them. */
-export function axisTicks(max: number): number[] {
-  if (max <= 0) return [0, 1];
-  const rough = max / 4;
+export interface AxisTicks {
+  /** Tick values in ms, from 0 to the first tick at or above the longest duration. */
+  ticks: number[];
+  unit: AxisUnit;
+}
+
+/**
+ * Axis ticks: a "nice" step (1, 2 or 5 times a power of ten, counted in the axis's one unit), so
+ * the labels read "0 s, 20 s, 40 s, 60 s" rather than "0, 50 s, 1.7 min". Three to five steps
+ * (the smallest round step that needs at most five).
+ */
+export function axisTicks(maxMs: number): AxisTicks {
+  const unit = axisUnitFor(maxMs);
+  const max = maxMs / unit.ms;
+  if (!(max > 0)) return { ticks: [0, unit.ms], unit };
+  const rough = max / 5;
   const power = 10 ** Math.floor(Math.log10(rough));
-  const step = ([1, 2, 2.5, 5, 10].find((m) => m * power >= rough) ?? 10) * power;
+  const step = ([1, 2, 5, 10].find((m) => m * power >= rough) ?? 10) * power;
   const ticks: number[] = [];
-  for (let t = 0; t < max + step; t += step) ticks.push(Number(t.toPrecision(12)));
-  return ticks;
+  for (let i = 0; ; i++) {
+    const value = Number((i * step).toPrecision(12));
+    ticks.push(value * unit.ms);
+    if (value >= max) break;
+  }
+  return { ticks, unit };
 }
 
 const tone = (status: string) =>
@@ -56,7 +73,7 @@ export function DurationChart(props: { runs: readonly JobRun[]; jobName: string 
   if (!stats) return <p class="muted">No finished runs yet: the chart appears after the first one.</p>;
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
-  const ticks = axisTicks(stats.max);
+  const { ticks, unit } = axisTicks(stats.max);
   const top = ticks[ticks.length - 1]!;
   const slot = plotW / Math.max(runs.length, 10);
   const barW = Math.max(2, Math.min(36, slot * 0.72));
@@ -73,7 +90,7 @@ export function DurationChart(props: { runs: readonly JobRun[]; jobName: string 
           <g class="chart-grid">
             <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(t)} y2={y(t)} />
             <text x={PAD.left - 8} y={y(t) + 4} text-anchor="end" class="chart-label">
-              {formatAxisDuration(t)}
+              {formatAxisValue(t, unit)}
             </text>
           </g>
         ))}
@@ -87,9 +104,6 @@ export function DurationChart(props: { runs: readonly JobRun[]; jobName: string 
           );
         })}
         <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(stats.median)} y2={y(stats.median)} class="chart-median" />
-        <text x={WIDTH - PAD.right} y={y(stats.median) - 6} text-anchor="end" class="chart-label chart-median-label">
-          {`median ${formatDuration(stats.median)}`}
-        </text>
         <text x={PAD.left} y={HEIGHT - 8} class="chart-label">
           {formatTime(runs[0]!.startedAt).slice(0, 16)}
         </text>
@@ -108,7 +122,8 @@ export function DurationChart(props: { runs: readonly JobRun[]; jobName: string 
           <span class="legend-swatch legend-muted" aria-hidden="true"></span>cancelled
         </span>
         <span class="legend">
-          <span class="legend-line" aria-hidden="true"></span>median
+          <span class="legend-line" aria-hidden="true"></span>
+          {`median ${formatDuration(stats.median)}`}
         </span>
       </figcaption>
       <details class="chart-data" id={`chart-data-${props.jobName}`}>
