@@ -47,7 +47,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   jobs: { options: ['status', 'type', 'limit', 'offset'] },
   job: { argument: 'id', options: [] },
   runs: { options: ['job', 'status', 'trigger', 'limit', 'offset'] },
-  run: { argument: 'name', options: ['data', 'local-runner', 'cancel-on-exit', 'runner-timeout'] },
+  run: { argument: 'name', options: ['data', 'run-at', 'local-runner', 'cancel-on-exit', 'runner-timeout'] },
   enqueue: { argument: 'type', options: ['data', 'run-at', 'priority', 'max-attempts', 'idempotency-key'] },
   cancel: { argument: 'id', options: [] },
   retry: { argument: 'id', options: [] },

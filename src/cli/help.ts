@@ -15,7 +15,8 @@ Commands:
   cancel <id>                    cancel a pending or running queue job
   retry <id>                     send a failed or cancelled queue job back to pending
   token [--role R] [--ttl S] [--sub ID]
-                                 print a JWT (and a dashboard sign-in link)
+                                 print a JWT (and, for owner or admin, a dashboard sign-in link);
+                                 use the server's PORT and DATABASE_PATH or JWT_SECRET, or --url
 
 Where it works:
   By default on the database file, like the server: DATABASE_PATH (default: data/nightshift.db in
@@ -61,18 +62,23 @@ error log. Exit 3 if there is no such job.`,
                      [--trigger schedule|manual|catch-up|queue] [--limit 1-500 (20)] [--offset N] [--json]
 
 The run history (job_runs): every scheduled, manual, catch-up and queue run, newest first.`,
-  run: `Usage: nightshift run <name> [--data JSON|@file] [--local-runner] [--cancel-on-exit]
-                     [--runner-timeout SECONDS (5)] [--json]
+  run: `Usage: nightshift run <name> [--data JSON|@file] [--run-at ISO-TIME] [--local-runner]
+                     [--cancel-on-exit] [--runner-timeout SECONDS (5)] [--json]
 
 A scheduled job (e.g. cleanupPreviewSessions) runs now as a manual run and the command waits for
 its result. Locally it runs in a worker thread of this process, recorded in job_runs like any run;
 a run already going anywhere on the database is refused (exit 4). With --url the server runs it.
 
-Any other job name (or any name with --data) is enqueued as a queue job (e.g. exportRuns) and
-followed until it finishes, with a progress bar (processed/total, percentage, elapsed time) on a
-terminal, plain lines otherwise. The progress display goes to stderr, the result to stdout.
+Any other job name (or any name with --data or --run-at) is enqueued as a queue job (e.g.
+exportRuns) and followed until it finishes, with a progress bar (processed/total, percentage,
+elapsed time) on a terminal, plain lines otherwise. While the job is pending it says why, when it
+can tell ("pending: due at <time>", "pending: waiting for a free worker (1 job processing)"). The
+final line gives the run time, then the time spent in the queue before it ("completed in 350 ms
+(waited 1m 49s in the queue, 1m 50s in all; ...)"). The progress display goes to stderr, the
+result to stdout.
 
   --data JSON            the job's payload (@file reads it from a file)
+  --run-at ISO-TIME      enqueue it (as a queue job, like --data) to run at that time
   --local-runner         no server running? process the job in this process (local mode only);
                          this runner takes only jobs of this type, and stops when yours is done
   --runner-timeout S     if no queue runner has picked the job up after S seconds while nothing
@@ -96,10 +102,16 @@ Exit 4 if the job has already finished, 3 if there is no such job.`,
 A failed or cancelled job goes back to pending with its attempts reset. Exit 4 for any other status.`,
   token: `Usage: nightshift token [--role owner|admin|staff (admin)] [--ttl SECONDS (3600)] [--sub ID] [--json]
 
-Prints a JWT signed with JWT_SECRET (in development: the secret kept in data/.jwt-secret, created if
-missing), then a dashboard sign-in link (http://localhost:PORT/dashboard/sign-in#token=..., or on
---url's host): on stdout at a terminal, on stderr when stdout is captured, so
-TOKEN=$(nightshift token) gets the token alone. Same as npm run token.`,
+Prints a JWT signed with JWT_SECRET (in development: the secret kept next to the database,
+data/.jwt-secret, created if missing), then, for owner and admin, a dashboard sign-in link
+(http://localhost:PORT/dashboard/sign-in#token=..., PORT from the environment, default 3000, or on
+--url's host). A staff token gets a note instead of a link: staff tokens can call staff-level API
+routes only and cannot open the dashboard. That second line goes on stdout at a terminal, on stderr
+when stdout is captured, so TOKEN=$(nightshift token) gets the token alone. Same as npm run token.
+
+Run it with the same PORT and the same DATABASE_PATH or JWT_SECRET as the server (they choose the
+link's port and the signing secret), or pass --url with the server's address: otherwise the link
+points at the wrong port, or the server refuses the token.`,
   help: `Usage: nightshift help [command]`,
 };
 

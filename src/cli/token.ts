@@ -14,9 +14,18 @@ export interface MintedToken {
   role: Role;
   sub: string;
   expiresAt: string;
-  /** Opens the dashboard signed in; the token travels in the fragment, which browsers never send. */
-  signInUrl: string;
+  /**
+   * Opens the dashboard signed in; the token travels in the fragment, which browsers never send.
+   * Null for a staff token: the dashboard refuses staff, so a link would only lead to a 403 page.
+   */
+  signInUrl: string | null;
+  /** For a staff token: what it is good for instead (printed in place of the link). */
+  note?: string;
 }
+
+/** The dashboard and the owner/admin API refuse staff (src/http/app.ts, src/dashboard). */
+export const STAFF_NOTE =
+  'staff tokens can call staff-level API routes only (e.g. GET /api/v1/jobs/<id>/progress); they cannot open the dashboard or drive nightshift --url';
 
 export function parseRole(value: string | undefined): Role {
   const role = (value ?? 'admin') as Role;
@@ -62,7 +71,7 @@ export async function mintToken(config: Config, input: { role: Role; sub?: strin
     role: input.role,
     sub,
     expiresAt: new Date((Math.floor(now / 1000) + input.ttlSeconds) * 1000).toISOString(),
-    signInUrl: signInLink(dashboardBase(config, input.url), token),
+    ...(input.role === 'staff' ? { signInUrl: null, note: STAFF_NOTE } : { signInUrl: signInLink(dashboardBase(config, input.url), token) }),
   };
 }
 
@@ -100,10 +109,14 @@ interface Writable {
 }
 
 /**
- * The token alone on stdout (so `TOKEN=$(npm run -s token)` captures just it), then the sign-in
- * link: on stdout for a person at a terminal, on stderr when stdout is captured.
+ * The token alone on stdout (so `TOKEN=$(npm run -s token)` captures just it), then one line for
+ * the person: the sign-in link (owner, admin) or what a staff token can do. That line goes on
+ * stdout at a terminal, on stderr when stdout is captured.
  */
 export function printToken(minted: MintedToken, stdout: Writable, stderr: Writable): void {
   stdout.write(minted.token + '\n');
-  (stdout.isTTY ? stdout : stderr).write(`Dashboard sign-in (${minted.role}, until ${minted.expiresAt}): ${minted.signInUrl}\n`);
+  const line = minted.signInUrl
+    ? `Dashboard sign-in (${minted.role}, until ${minted.expiresAt}): ${minted.signInUrl}`
+    : `Staff token (until ${minted.expiresAt}): ${minted.note ?? STAFF_NOTE}`;
+  (stdout.isTTY ? stdout : stderr).write(line + '\n');
 }

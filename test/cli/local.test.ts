@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { verify } from 'hono/jwt';
 import { createPreviewSession } from '../../src/domain/preview-sessions.ts';
+import { duration, shortTime } from '../../src/cli/render/format.ts';
 import { getRun, listRuns, startRun } from '../../src/runs/ledger.ts';
 import { JOBS_DIR, REPO_ROOT, TEST_SECRET, tempDb, type TempDb } from '../helpers/index.ts';
 import { FIXTURE_DIRS } from '../helpers/scheduler-fixtures.ts';
@@ -169,12 +170,57 @@ test('run <queue type> without any runner: says so after --runner-timeout, exits
 test('run <queue type> --local-runner: processes it here and follows its progress to the end', withDb(async (t) => {
   const r = await cli(['run', 'test.slow', '--local-runner', '--data', '{"steps":40}'], { env: envFor(t, QUEUE_FIXTURES) });
   assert.equal(r.code, 0, explain(r));
-  assert.match(r.stdout, /^test\.slow: completed in .* \(job \S+, attempt 1 of 3\)\n {2}result: \{"steps":40\}\n$/);
+  assert.match(r.stdout, /^test\.slow: completed in .* \(waited .* in the queue, .* in all; job \S+, attempt 1 of 3\)\n {2}result: \{"steps":40\}\n$/);
   // Not a terminal: plain progress lines (an intro, then status changes and 10% steps).
   assert.match(r.stderr, /^test\.slow: job \S+ enqueued \(running in this process; Ctrl-C stops it\)$/m);
   assert.match(r.stderr, /^test\.slow: processing \d+% \(\d+\/40\), /m);
   const row = t.db.prepare(`SELECT status, processed_items FROM queue_jobs WHERE type = 'test.slow'`).get() as { status: string; processed_items: number };
   assert.deepEqual({ ...row }, { status: 'completed', processed_items: 40 });
+}));
+
+test('run <queue type> behind a processing job: the heartbeat says it waits for a free worker, the result gives the queue wait', withDb(async (t) => {
+  const env = { ...envFor(t, QUEUE_FIXTURES), QUEUE_POLL_INTERVAL_MS: '50' };
+  // An older job of the same type: the local runner (one worker) takes it first, ours waits.
+  const blocker = await cli(['enqueue', 'test.slow', '--data', '{"steps":40}', '--json'], { env });
+  assert.equal(blocker.code, 0, explain(blocker));
+  const r = await cli(['run', 'test.slow', '--local-runner', '--data', '{"steps":3}'], { env });
+  assert.equal(r.code, 0, explain(r));
+  assert.match(r.stderr, /^test\.slow: pending: waiting for a free worker \(1 job processing\), \d/m);
+
+  const headline = /^test\.slow: completed in (.+?) \(waited (.+?) in the queue, (.+?) in all; job (\S+), attempt 1 of 3\)$/m.exec(r.stdout);
+  assert.ok(headline, explain(r));
+  const row = (id: string) =>
+    t.db.prepare('SELECT created_at, started_at, completed_at FROM queue_jobs WHERE id = ?').get(id) as { created_at: number; started_at: number; completed_at: number };
+  const ours = row(headline[4]!);
+  const first = row(blocker.json().job.id);
+  assert.ok(ours.started_at >= first.completed_at, 'ours started once the blocker was done');
+  // The three figures are the job row's own: run time, enqueue -> start, enqueue -> end.
+  assert.deepEqual(headline.slice(1, 4), [
+    duration(ours.completed_at - ours.started_at),
+    duration(ours.started_at - ours.created_at),
+    duration(ours.completed_at - ours.created_at),
+  ]);
+}));
+
+test('run --run-at: pending says when the job is due, and the result counts the wait for that time', withDb(async (t) => {
+  const env = { ...envFor(t, QUEUE_FIXTURES), QUEUE_POLL_INTERVAL_MS: '50' };
+  // Whole seconds, 8 s ahead: enough for the CLI to start and enqueue before that time.
+  const runAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 8_000).toISOString();
+  const r = await cli(['run', 'test.slow', '--local-runner', '--run-at', runAt, '--data', '{"steps":2}', '--json'], { env });
+  assert.equal(r.code, 0, explain(r));
+  assert.match(r.stderr, new RegExp(`^test\\.slow: pending: due at ${shortTime(runAt)} \\((in \\d+s|just now)\\), \\d`, 'm'));
+  const { job, timing } = r.json();
+  assert.equal(job.runAt, runAt);
+  assert.ok(Date.parse(job.startedAt) >= Date.parse(runAt), 'not started before its time');
+  assert.equal(timing.waitedMs, Date.parse(job.startedAt) - Date.parse(job.createdAt));
+  assert.equal(timing.runMs, Date.parse(job.completedAt) - Date.parse(job.startedAt));
+  assert.equal(timing.totalMs, Date.parse(job.completedAt) - Date.parse(job.createdAt));
+
+  // The same, for a person: the wait says what was asked for (--run-at) and what was not.
+  const later = new Date(Math.ceil(Date.now() / 1000) * 1000 + 8_000).toISOString();
+  const text = await cli(['run', 'test.slow', '--local-runner', '--run-at', later, '--data', '{"steps":2}'], { env });
+  assert.equal(text.code, 0, explain(text));
+  assert.match(text.stdout, /^test\.slow: completed in \S+ m?s \(waited \S+ m?s in the queue( until its run-at time|, \S+ m?s of it after its run-at time), \S+ m?s in all; job \S+, attempt 1 of 3\)$/m);
 }));
 
 test('Ctrl-C during a local scheduled run cancels it (it runs in this process) and exits 130', withDb(async (t) => {
@@ -219,11 +265,11 @@ test('usage errors exit 2, a missing database file exits 5, before anything is t
 }));
 
 test('token: --json for scripts; plain output is the token alone on stdout, the sign-in link on stderr; npm run token matches', withDb(async (t) => {
-  const json = await cli(['token', '--role', 'staff', '--sub', 'ops', '--ttl', '120', '--json'], { env: { ...envFor(t), PORT: '4100' } });
+  const json = await cli(['token', '--role', 'admin', '--sub', 'ops', '--ttl', '120', '--json'], { env: { ...envFor(t), PORT: '4100' } });
   assert.equal(json.code, 0, explain(json));
   const minted = json.json();
   const claims = await verify(minted.token, TEST_SECRET, 'HS256');
-  assert.equal(claims.role, 'staff');
+  assert.equal(claims.role, 'admin');
   assert.equal(claims.sub, 'ops');
   assert.equal((claims.exp as number) - (claims.iat as number), 120);
   assert.equal(minted.signInUrl, `http://localhost:4100/dashboard/sign-in#token=${minted.token}`);
@@ -249,6 +295,30 @@ test('token: --json for scripts; plain output is the token alone on stdout, the 
   assert.match(script.stderr, /^Dashboard sign-in \(admin, until \S+\): http:\/\/localhost:3000\/dashboard\/sign-in#token=/);
   const refused = await run(process.execPath, ['--import', 'tsx', 'scripts/token.ts', '--role', 'root'], envFor(t));
   assert.deepEqual([refused.code, refused.stderr], [2, '--role must be one of: owner, admin, staff\n']);
+}));
+
+test('token --role staff: no dashboard sign-in link (the dashboard refuses staff), a note saying what the token is for', withDb(async (t) => {
+  const note = 'staff tokens can call staff-level API routes only (e.g. GET /api/v1/jobs/<id>/progress); they cannot open the dashboard or drive nightshift --url';
+  const json = await cli(['token', '--role', 'staff', '--sub', 'ops', '--json'], { env: envFor(t) });
+  assert.equal(json.code, 0, explain(json));
+  const minted = json.json();
+  assert.equal((await verify(minted.token, TEST_SECRET, 'HS256')).role, 'staff');
+  assert.equal(minted.signInUrl, null);
+  assert.equal(minted.note, note);
+
+  const plain = await cli(['token', '--role', 'staff'], { env: envFor(t) });
+  assert.equal(plain.code, 0, explain(plain));
+  const token = plain.stdout.trim();
+  assert.equal(plain.stdout, token + '\n', 'stdout is still the token alone');
+  assert.equal((await verify(token, TEST_SECRET, 'HS256')).role, 'staff');
+  assert.match(plain.stderr, /^Staff token \(until \S+\): staff tokens can call staff-level API routes only .*cannot open the dashboard/);
+  assert.equal(plain.stderr.split('\n').length, 2, 'one line');
+  assert.doesNotMatch(plain.stderr, /sign-in/);
+
+  const script = await run(process.execPath, ['--import', 'tsx', 'scripts/token.ts', '--role', 'staff'], envFor(t));
+  assert.equal(script.code, 0, script.stderr);
+  assert.equal((await verify(script.stdout.trim(), TEST_SECRET, 'HS256')).role, 'staff');
+  assert.equal(script.stderr, `Staff token (until ${/until (\S+)\)/.exec(script.stderr)?.[1]}): ${note}\n`);
 }));
 
 /** Any command, with the same clean environment as cli(). */

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/config.ts';
+import { duration } from '../../src/cli/render/format.ts';
 import { recordSkipped } from '../../src/runs/ledger.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
 import { JOBS_DIR, TEST_SECRET, tempDb, token, type TempDb } from '../helpers/index.ts';
@@ -74,8 +75,34 @@ test('--url run <queue type>: enqueued on the server, followed with progress unt
   ensureHistory(300);
   const r = await cli(['run', 'exportRuns', '--url', runtime.url, '--data', '{"chunkSize":10,"pauseMs":40}'], { env: onHost() });
   assert.equal(r.code, 0, explain(r));
-  assert.match(r.stdout, /^exportRuns: completed in .* \(job \S+, attempt 1 of 3\)\n {2}result: \{"file":".*\.csv","rows":3\d\d,"bytes":\d+\}\n$/);
+  assert.match(r.stdout, /^exportRuns: completed in .* \(waited .* in the queue, .* in all; job \S+, attempt 1 of 3\)\n {2}result: \{"file":".*\.csv","rows":3\d\d,"bytes":\d+\}\n$/);
   assert.match(r.stderr, /^exportRuns: processing \d+% \(\d+\/3\d\d\), /m);
+});
+
+test('--url run behind a processing job (one worker): pending says why, the result gives the queue wait', async () => {
+  ensureHistory(300);
+  // About 9 s of export on the server's only worker (QUEUE_WORKERS defaults to 1); cancelled as
+  // soon as the CLI has said what it waits for, so the test does not sit through it.
+  const { job: blocker } = runtime.queue.enqueue({ type: 'exportRuns', payload: { chunkSize: 10, pauseMs: 300 } });
+  await waitForStatus(blocker.id, 'processing');
+  let released = false;
+  const r = await cli(['run', 'system.ping', '--url', runtime.url, '--data', '{}'], {
+    env: onHost(),
+    onStderr(text) {
+      if (!released && /pending: waiting for a free worker/.test(text)) {
+        released = true;
+        runtime.queue.cancel(blocker.id);
+      }
+    },
+  });
+  assert.equal(r.code, 0, explain(r));
+  assert.match(r.stderr, /^system\.ping: pending: waiting for a free worker \(1 job processing\), \d/m);
+  const headline = /^system\.ping: completed in \S+ m?s \(waited (.+?) in the queue, .+? in all; job (\S+), attempt 1 of 3\)$/m.exec(r.stdout);
+  assert.ok(headline, explain(r));
+  const ours = runtime.queue.get(headline[2]!)!;
+  assert.equal(headline[1], duration(Date.parse(ours.startedAt!) - Date.parse(ours.createdAt)));
+  await waitForFinish(blocker.id);
+  assert.equal(runtime.queue.get(blocker.id)!.status, 'cancelled');
 });
 
 test('--url Ctrl-C while following: the job keeps running on the server, or is cancelled with --cancel-on-exit', async () => {
@@ -163,6 +190,14 @@ function ensureHistory(rows: number): void {
   runtime.db.transaction(() => {
     for (let i = n; i < rows; i++) recordSkipped(runtime.db, { name: 'filler', trigger: 'schedule', owner: 'test', reason: 'filler' });
   })();
+}
+
+async function waitForStatus(id: string, status: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (runtime.queue.get(id)!.status !== status) {
+    if (Date.now() > deadline) throw new Error(`job ${id} is not ${status}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 async function waitForFinish(id: string): Promise<void> {

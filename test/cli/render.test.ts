@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseCommandLine } from '../../src/cli/args.ts';
 import { errorFor } from '../../src/cli/client/http.ts';
+import type { QueueJob } from '../../src/cli/client/types.ts';
+import { finishedText, pendingReason, queueTiming } from '../../src/cli/commands/queue-wait.ts';
 import { CliError, EXIT } from '../../src/cli/errors.ts';
 import { duration, relativeTime, statusPainter } from '../../src/cli/render/format.ts';
 import { ProgressDisplay, progressBar } from '../../src/cli/render/progress.ts';
@@ -114,6 +116,69 @@ test('progress without a terminal: a line per status change, per 10% step and pe
     'exportRuns: processing 12% (12/100), 800 ms\n',
     'exportRuns: processing 13% (13/100), 11.0 s\n',
   ]);
+});
+
+test('progress with a pending reason: shown after the status; a new reason is a new line, new numbers in it are not', () => {
+  const tty = fakeStream(true);
+  const redrawn = new ProgressDisplay(tty.stream, 'exportRuns');
+  redrawn.update({ status: 'pending', elapsedMs: 2_000, note: 'waiting for a free worker (1 job processing)' });
+  assert.match(tty.writes[0]!, /^\r\x1b\[2K⠋ exportRuns {2}pending: waiting for a free worker \(1 job processing\) {2}2\.0 s$/);
+
+  const { writes, stream } = fakeStream(false);
+  const display = new ProgressDisplay(stream, 'exportRuns', { heartbeatMs: 10_000 });
+  const pending = (note: string, elapsedMs: number) => display.update({ status: 'pending', elapsedMs, note });
+  pending('due at 2030-01-01 09:00:00Z (in 5s)', 0);
+  pending('due at 2030-01-01 09:00:00Z (in 4s)', 1_000); // same reason: nothing
+  pending('waiting for a free worker (1 job processing)', 5_100);
+  pending('waiting for a free worker (2 jobs processing)', 5_200); // same reason, other count: nothing
+  pending('waiting for a free worker (2 jobs processing)', 15_200); // heartbeat
+  display.update({ status: 'processing', processed: 0, total: 10, percent: 0, elapsedMs: 16_000 });
+  assert.deepEqual(writes, [
+    'exportRuns: pending: due at 2030-01-01 09:00:00Z (in 5s), 0 ms\n',
+    'exportRuns: pending: waiting for a free worker (1 job processing), 5.1 s\n',
+    'exportRuns: pending: waiting for a free worker (2 jobs processing), 15.2 s\n',
+    'exportRuns: processing 0% (0/10), 16.0 s\n',
+  ]);
+});
+
+function queueJob(fields: Partial<QueueJob>): QueueJob {
+  return {
+    id: 'j1', type: 'exportRuns', status: 'pending', payload: {}, envelope: { tenantId: null, actorId: null, traceId: 't', requestId: null },
+    priority: 0, attempts: 0, maxAttempts: 3, runAt: '2030-01-01T12:00:00.000Z', progress: { processedItems: 0, totalItems: null, percent: 0 },
+    result: null, errorLog: [], lastError: null, idempotencyKey: null, createdBy: 'cli', createdAt: '2030-01-01T12:00:00.000Z',
+    startedAt: null, completedAt: null, updatedAt: '2030-01-01T12:00:00.000Z', ...fields,
+  };
+}
+
+test('pendingReason: due later (or a retry waiting out its backoff), every worker busy, or no runner at all', () => {
+  const now = Date.parse('2030-01-01T12:00:10Z');
+  assert.deepEqual(pendingReason(queueJob({ runAt: '2030-01-01T12:03:00.000Z' }), 1, now), { text: 'due at 2030-01-01 12:03:00Z (in 2m)', idle: false });
+  assert.equal(pendingReason(queueJob({ runAt: '2030-01-01T12:00:40.000Z', attempts: 1 }), 0, now).text, 'attempt 2 due at 2030-01-01 12:00:40Z (in 30s)');
+  assert.deepEqual(pendingReason(queueJob({}), 1, now), { text: 'waiting for a free worker (1 job processing)', idle: false });
+  assert.equal(pendingReason(queueJob({}), 3, now).text, 'waiting for a free worker (3 jobs processing)');
+  // Only this case may end in NO_RUNNER: due, never attempted, nothing processing anywhere.
+  assert.deepEqual(pendingReason(queueJob({}), 0, now), { text: 'waiting for a queue runner to pick it up', idle: true });
+  assert.equal(pendingReason(queueJob({ attempts: 1 }), 0, now).idle, false);
+});
+
+test('finishedText: the run time, then the wait in the queue and the whole time since enqueue', () => {
+  const plain = (s: string) => s;
+  const done = queueJob({ status: 'completed', attempts: 1, startedAt: '2030-01-01T12:01:49.000Z', completedAt: '2030-01-01T12:01:49.350Z' });
+  const timing = queueTiming(done);
+  assert.deepEqual(timing, { runMs: 350, waitedMs: 109_000, totalMs: 109_350 });
+  assert.equal(finishedText(done, timing, plain), 'completed in 350 ms (waited 1m 49s in the queue, 1m 49s in all; job j1, attempt 1 of 3)');
+
+  const delayed = queueJob({ status: 'completed', attempts: 1, runAt: '2030-01-01T12:00:30.000Z', startedAt: '2030-01-01T12:00:30.200Z', completedAt: '2030-01-01T12:00:31.000Z' });
+  assert.equal(finishedText(delayed, queueTiming(delayed), plain), 'completed in 800 ms (waited 30.2 s in the queue until its run-at time, 31.0 s in all; job j1, attempt 1 of 3)');
+  const late = { ...delayed, startedAt: '2030-01-01T12:00:42.000Z', completedAt: '2030-01-01T12:00:43.000Z' };
+  assert.equal(finishedText(late, queueTiming(late), plain), 'completed in 1.0 s (waited 42.0 s in the queue, 12.0 s of it after its run-at time, 43.0 s in all; job j1, attempt 1 of 3)');
+
+  const retried = queueJob({ status: 'failed', attempts: 3, startedAt: '2030-01-01T12:00:20.000Z', completedAt: '2030-01-01T12:00:21.000Z' });
+  assert.equal(finishedText(retried, queueTiming(retried), plain), 'failed in 1.0 s (this attempt started 20.0 s after the job was enqueued, 21.0 s in all; job j1, attempt 3 of 3)');
+
+  const never = queueJob({ status: 'cancelled', completedAt: '2030-01-01T12:00:05.000Z' });
+  assert.deepEqual(queueTiming(never), { runMs: null, waitedMs: null, totalMs: 5_000 });
+  assert.equal(finishedText(never, queueTiming(never), plain), 'cancelled after 5.0 s in the queue, never started (job j1, attempt 0 of 3)');
 });
 
 test('the CLI signs its own token only for a server on this host', () => {

@@ -82,6 +82,10 @@ export class HttpClient implements Client {
     return Object.fromEntries(QUEUE_STATUSES.map((s, i) => [s, totals[i]!.total])) as QueueCounts;
   }
 
+  async processingCount(): Promise<number> {
+    return (await this.get<JobList>('/api/v1/jobs?status=processing&limit=1')).total;
+  }
+
   async listRuns(filter: RunFilter): Promise<JobRun[]> {
     const query = queryString({ limit: filter.limit, offset: filter.offset, name: filter.name, status: filter.status, trigger: filter.trigger });
     return (await this.get<{ runs: JobRun[] }>(`/api/jobs/runs?${query}`)).runs;

@@ -94,6 +94,10 @@ export class LocalClient implements Client {
     return (await this.queue()).counts();
   }
 
+  async processingCount() {
+    return (await this.queueCounts()).processing;
+  }
+
   async listRuns(filter: RunFilter) {
     return listRuns(this.db, filter);
   }

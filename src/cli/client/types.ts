@@ -67,6 +67,8 @@ export interface Client {
   readonly pollMs: number;
   status(): Promise<StatusView>;
   queueCounts(): Promise<QueueCounts>;
+  /** Jobs processing now, anywhere on the database (one cheap question, for `run`'s pending reason). */
+  processingCount(): Promise<number>;
   listRuns(filter: RunFilter): Promise<JobRun[]>;
   getRun(id: string): Promise<JobRun>;
   listJobs(filter: JobFilter): Promise<JobList>;

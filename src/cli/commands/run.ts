@@ -2,17 +2,20 @@
 // result; any other job name, or any name with --data, is enqueued and followed until it finishes.
 // Progress goes to stderr (redrawn on a terminal, plain lines otherwise); the result to stdout.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { dataOption, intOption } from '../args.ts';
+import { dataOption, dateOption, intOption } from '../args.ts';
 import type { Client, JobRun, QueueJob, StartedRun } from '../client/types.ts';
 import type { Command, CommandContext, CommandResult } from '../context.ts';
 import { CliError, EXIT, notFoundError, unreachableError, usageError } from '../errors.ts';
 import { duration, jsonSnippet } from '../render/format.ts';
 import { ProgressDisplay } from '../render/progress.ts';
+import { finishedText, pendingReason, queueTiming, type PendingReason } from './queue-wait.ts';
 import { runOutcomeText } from './runs.ts';
 
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
 /** After Ctrl-C, how long what runs in this process gets to stop before its thread is terminated. */
 const INTERRUPT_GRACE_MS = 2_000;
+/** With --url, how often a pending job's reason is asked again (two requests each time). */
+const REMOTE_REASON_EVERY_MS = 2_000;
 
 /** Waits `ms` unless the signal aborts first; never throws. */
 const pause = (ms: number, signal: AbortSignal) => sleep(ms, undefined, { signal }).catch(() => undefined);
@@ -22,10 +25,12 @@ export const runCommand: Command = async (ctx) => {
   const { given: hasData, data } = dataOption(ctx.values);
   const localRunner = ctx.values['local-runner'] === true;
   const runnerTimeoutS = intOption(ctx.values, 'runner-timeout', 1, 86_400) ?? 5;
+  // Like --data, --run-at means the queue (a scheduled job's manual run starts now).
+  const runAt = dateOption(ctx.values, 'run-at');
   const client = await ctx.client();
   if (localRunner && !client.startLocalRunner) throw usageError('--local-runner works on the local database only (not with --url)');
 
-  if (!hasData) {
+  if (!hasData && runAt === undefined) {
     let started: StartedRun | undefined;
     try {
       started = await client.startRun(name);
@@ -37,7 +42,7 @@ export const runCommand: Command = async (ctx) => {
 
   let job: QueueJob;
   try {
-    ({ job } = await client.enqueue({ type: name, data }));
+    ({ job } = await client.enqueue({ type: name, data, runAt }));
   } catch (err) {
     if (err instanceof CliError && err.code === 'UNKNOWN_JOB_TYPE') {
       throw notFoundError(`Unknown job "${name}": no scheduled job or queue job type has this name`, 'UNKNOWN_JOB');
@@ -93,21 +98,31 @@ async function followJob(ctx: CommandContext, client: Client, job: QueueJob, opt
   const signal = ctx.catchInterrupts();
   const began = Date.now();
   let nextRunnerCheck = began + options.runnerTimeoutMs;
+  // Asking why costs a job read and a count: every poll locally, every few seconds from a server.
+  const reasonEveryMs = client.mode === 'local' ? 0 : REMOTE_REASON_EVERY_MS;
+  let reason: PendingReason | undefined;
+  let reasonAt = 0;
   let status: string = job.status;
   while (!FINISHED.has(status) && !signal.aborted) {
     const p = await client.progress(job.id);
     status = p.status;
     if (FINISHED.has(status)) break;
+    if (status !== 'pending') reason = undefined;
+    else if (!reason || Date.now() - reasonAt >= reasonEveryMs) {
+      reason = (await whyPending(client, job.id)) ?? reason;
+      reasonAt = Date.now();
+    }
     display.update({
       status,
       processed: p.totalItems ? p.processedItems : undefined,
       total: p.totalItems,
       percent: p.totalItems && status !== 'pending' ? p.percent : undefined,
       elapsedMs: Date.now() - began,
+      note: status === 'pending' ? reason?.text : undefined,
     });
     if (status === 'pending' && !options.localRunner && Date.now() >= nextRunnerCheck) {
       nextRunnerCheck = Date.now() + options.runnerTimeoutMs;
-      if (await nobodyRuns(client, job.id)) {
+      if ((await whyPending(client, job.id))?.idle) {
         display.finish();
         const elsewhere = client.mode === 'local' ? 'start the server (npm start), or run it here with --local-runner' : 'check that the server runs a queue (QUEUE_WORKERS > 0)';
         throw unreachableError(
@@ -122,17 +137,16 @@ async function followJob(ctx: CommandContext, client: Client, job: QueueJob, opt
   display.finish();
   if (!FINISHED.has(status)) return interrupted(ctx, client, job);
   const final = await client.getJob(job.id);
-  const took = final.startedAt && final.completedAt ? Date.parse(final.completedAt) - Date.parse(final.startedAt) : Date.now() - began;
+  const timing = queueTiming(final);
   const outcome = final.status === 'completed' ? `result: ${jsonSnippet(final.result, 200)}` : `error: ${final.lastError ?? final.status}`;
-  const text = `${final.type}: ${ctx.out.paint(final.status)} in ${duration(took)} (job ${final.id}, attempt ${final.attempts} of ${final.maxAttempts})\n  ${outcome}`;
-  return { data: { kind: 'queue', job: final }, text, exitCode: final.status === 'completed' ? EXIT.ok : EXIT.failed };
+  const text = `${final.type}: ${finishedText(final, timing, (s) => ctx.out.paint(s))}\n  ${outcome}`;
+  return { data: { kind: 'queue', job: final, timing }, text, exitCode: final.status === 'completed' ? EXIT.ok : EXIT.failed };
 }
 
-/** Still pending, never attempted, and no job processing anywhere: no runner is working on this database. */
-async function nobodyRuns(client: Client, id: string): Promise<boolean> {
-  const job = await client.getJob(id);
-  if (job.status !== 'pending' || job.attempts > 0 || Date.parse(job.runAt) > Date.now()) return false;
-  return (await client.queueCounts()).processing === 0;
+/** Why the job is still pending (fresh from its row and the queue), or undefined once it is not. */
+async function whyPending(client: Client, id: string): Promise<PendingReason | undefined> {
+  const [job, processing] = await Promise.all([client.getJob(id), client.processingCount()]);
+  return job.status === 'pending' ? pendingReason(job, processing) : undefined;
 }
 
 async function interrupted(ctx: CommandContext, client: Client, job: QueueJob): Promise<never> {

@@ -18,6 +18,8 @@ export interface ProgressState {
   /** 0-100; computed from processed/total when absent. */
   percent?: number;
   elapsedMs: number;
+  /** Why it is in this status, e.g. "waiting for a free worker (1 job processing)" while pending. */
+  note?: string;
 }
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -43,6 +45,7 @@ export class ProgressDisplay {
   private frame = 0;
   private drawn = false;
   private lastStatus?: string;
+  private lastNoteKind?: string;
   private lastStep = -1;
   private lastLineAt = 0;
 
@@ -77,7 +80,7 @@ export class ProgressDisplay {
     const percent = percentOf(state);
     const parts =
       percent === undefined || state.status === 'pending'
-        ? [`${SPINNER[this.frame++ % SPINNER.length]} ${this.label}`, state.status, duration(state.elapsedMs)]
+        ? [`${SPINNER[this.frame++ % SPINNER.length]} ${this.label}`, statusWithNote(state), duration(state.elapsedMs)]
         : [this.label, progressBar(percent), `${String(percent).padStart(3)}%`, items(state), duration(state.elapsedMs), state.status === 'processing' ? '' : state.status];
     let line = parts.filter(Boolean).join('  ');
     // A pseudo-terminal without a size reports 0 columns.
@@ -91,11 +94,19 @@ export class ProgressDisplay {
     const percent = percentOf(state);
     const step = percent === undefined ? -1 : Math.floor(percent / 10);
     const heartbeat = state.elapsedMs - this.lastLineAt >= (this.options.heartbeatMs ?? 10_000);
-    if (state.status === this.lastStatus && step <= this.lastStep && !heartbeat) return;
+    // A new reason ("due at …" -> "waiting for a free worker") is news; new numbers in it are not.
+    const noteKind = state.note?.replace(/ \(.*\)$/, '');
+    if (state.status === this.lastStatus && noteKind === this.lastNoteKind && step <= this.lastStep && !heartbeat) return;
     this.lastStatus = state.status;
+    this.lastNoteKind = noteKind;
     this.lastStep = Math.max(step, this.lastStep);
     this.lastLineAt = state.elapsedMs;
     const detail = [percent === undefined ? '' : `${percent}%`, items(state) && `(${items(state)})`].filter(Boolean).join(' ');
-    this.out.write(`${this.label}: ${state.status}${detail ? ' ' + detail : ''}, ${duration(state.elapsedMs)}\n`);
+    this.out.write(`${this.label}: ${statusWithNote(state)}${detail ? ' ' + detail : ''}, ${duration(state.elapsedMs)}\n`);
   }
+}
+
+/** "pending: due at 2030-01-01 09:00:00Z (in 3m)", or the status alone. */
+function statusWithNote(state: ProgressState): string {
+  return state.note ? `${state.status}: ${state.note}` : state.status;
 }
