@@ -70,7 +70,7 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
 
     // Run now: the run appears in "Recent runs" without the page reloading.
     await page.evaluate(`window.marker = 'no reload'`);
-    await page.getByRole('button', { name: 'Run cleanupI18nCache now' }).click();
+    await page.getByRole('button', { name: 'Run now: cleanupI18nCache' }).click();
     await page.locator('#recent-runs tr[data-job="cleanupI18nCache"]').waitFor();
     await page.locator('#flash').getByText('Started a run of cleanupI18nCache.').waitFor();
     await page.locator('#recent-runs tr[data-job="cleanupI18nCache"] [data-status="success"]').waitFor();
@@ -206,7 +206,7 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     await page.getByLabel('Access token').press('Enter'); // Enter signs in (no newline in a textarea)
     await page.waitForURL(`${app.url}/dashboard/runs`);
     await page.getByRole('link', { name: 'Overview' }).click();
-    await page.getByRole('button', { name: 'Run pruneHistory now' }).click();
+    await page.getByRole('button', { name: 'Run now: pruneHistory' }).click();
     await page.waitForURL(`${app.url}/dashboard`);
     await page.locator('#flash').getByText('Started a run of pruneHistory.').waitFor();
     await context.close();

@@ -42,7 +42,7 @@ describe('overview', () => {
     for (const job of h.scheduler.getStatus().jobs) {
       const row = textOf(jobs.slice(jobs.indexOf(`<tr data-job="${job.name}"`)));
       assert.ok(row.startsWith(` ${job.name} ${job.description} ${describeCron(job.schedule)} ${job.schedule} `), row.slice(0, 200));
-      assert.match(jobs, new RegExp(`aria-label="Run ${job.name} now"`));
+      assert.match(jobs, new RegExp(`aria-label="Run now: ${job.name}"`));
       assert.match(jobs, new RegExp(`<time datetime="${job.nextRun}"`));
     }
     const row = textOf(jobs.slice(jobs.indexOf('<tr data-job="cleanupI18nCache"')));
@@ -150,7 +150,7 @@ describe('job page', () => {
     assert.match(chart, /<summary>Show the chart&#39;s data as a table<\/summary>/);
     assert.equal([...regionOf(page, 'job-chart').matchAll(/<td class="num">/g)].length, 6);
     assert.match(textOf(regionOf(page, 'job-summary')), /Success rate 67%/);
-    assert.match(page, /aria-label="Run cleanupPreviewSessions now"/);
+    assert.match(page, /aria-label="Run now: cleanupPreviewSessions"/);
   });
 
   test('the chart axis has round steps in one unit, the median sits in the legend, the success rate leaves out cancelled runs', async () => {
@@ -179,7 +179,7 @@ describe('job page', () => {
     const page = await h.html('/dashboard/jobs/exportRuns', cookie);
     assert.match(textOf(page), /Queue job type exportRuns Export run history/);
     assert.match(page, /href="\/dashboard\/queue\/new\?type=exportRuns"/);
-    assert.doesNotMatch(page, /aria-label="Run exportRuns now"/);
+    assert.doesNotMatch(page, /aria-label="Run now: exportRuns"/);
     const missing = await h.get('/dashboard/jobs/noSuchJob', cookie);
     assert.equal(missing.status, 404);
     assert.match(textOf(await missing.text()), /Job not found/);

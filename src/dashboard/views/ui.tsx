@@ -72,7 +72,9 @@ export function Duration(props: { ms: number | null | undefined; runningSince?: 
 export function JsonBlock(props: { value: unknown; label: string }) {
   if (props.value === null || props.value === undefined) return <p class="muted">None</p>;
   return (
-    <pre class="code" tabindex={0} aria-label={props.label}>
+    // Focusable so a keyboard can scroll it; a region, because aria-label on a bare <pre> (no role)
+    // is not announced (axe: aria-prohibited-attr).
+    <pre class="code" tabindex={0} role="region" aria-label={props.label}>
       <code>{prettyJson(props.value)}</code>
     </pre>
   );
