@@ -24,7 +24,7 @@ export interface MintedToken {
 }
 
 /** The dashboard and the owner/admin API refuse staff (src/http/app.ts, src/dashboard). */
-export const STAFF_NOTE =
+const STAFF_NOTE =
   'staff tokens can call staff-level API routes only (e.g. GET /api/v1/jobs/<id>/progress); they cannot open the dashboard or drive nightshift --url';
 
 export function parseRole(value: string | undefined): Role {
@@ -34,7 +34,7 @@ export function parseRole(value: string | undefined): Role {
 }
 
 /** A year: sign-in tokens are meant to be short-lived, and a longer expiry would not fit a Date. */
-export const MAX_TTL_SECONDS = 31_536_000;
+const MAX_TTL_SECONDS = 31_536_000;
 
 export function parseTtl(value: string | undefined, fallback = 3600): number {
   if (value === undefined) return fallback;
@@ -46,7 +46,7 @@ export function parseTtl(value: string | undefined, fallback = 3600): number {
 }
 
 /** Where the dashboard of this configuration is: the server's URL if known, else localhost:PORT. */
-export function dashboardBase(config: Config, url?: string): string {
+function dashboardBase(config: Config, url?: string): string {
   return (url ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
 }
 
@@ -79,7 +79,7 @@ export async function mintToken(config: Config, input: { role: Role; sub?: strin
  * The secret a server on this host uses, if this host has it: JWT_SECRET, or an existing development
  * secret file. Never creates one (a new secret would sign tokens no server accepts).
  */
-export function existingSecret(config: Config): string | undefined {
+function existingSecret(config: Config): string | undefined {
   if (config.jwtSecret) return config.jwtSecret;
   const file = secretFilePath(config.databasePath);
   return existsSync(file) ? readFileSync(file, 'utf8').trim() || undefined : undefined;

@@ -19,7 +19,7 @@ export interface Dashboard {
 }
 
 /** Requests from the page's refresh script: they get fresh regions, and 401 instead of a redirect. */
-export const LIVE_HEADER = 'x-nightshift-live';
+const LIVE_HEADER = 'x-nightshift-live';
 export const isLiveRequest = (c: Context) => c.req.header(LIVE_HEADER) === '1';
 
 /** The layout's inputs for a signed-in page (the flash is consumed by full page loads only). */

@@ -11,9 +11,9 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Db } from '../db/open.ts';
 import { errorFields, type Logger } from '../log/logger.ts';
-import type { QueueRunnerEvents } from '../queue/runner.ts';
+import type { QueueRunnerEvents } from '../queue/runner-types.ts';
 import type { QueueJob } from '../queue/types.ts';
-import type { SchedulerEvents } from '../scheduler/scheduler.ts';
+import type { SchedulerEvents } from '../scheduler/types.ts';
 import { createEventMetrics } from './event-metrics.ts';
 import { registerStateMetrics, type MetricsSources } from './state-metrics.ts';
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { describeCron } from '../../src/jobs/cron.ts';
-import { finishRun, openRun, startRun } from '../../src/runs/ledger.ts';
+import { finishRun, openRun } from '../../src/runs/ledger.ts';
 import { dashboardHarness, regionOf, textOf, type DashboardHarness } from './helpers.ts';
 
 const MIN = 60_000;

@@ -36,7 +36,7 @@ export const jobsCommand: Command = async (ctx) => {
   return { data: list, text: `${text}\n\nShowing ${shown}${more}.` };
 };
 
-export function renderJob(job: QueueJob, paint: Painter, now = Date.now()): string {
+function renderJob(job: QueueJob, paint: Painter, now = Date.now()): string {
   const when = (iso: string | null) => (iso ? `${shortTime(iso)} (${relativeTime(iso, now)})` : '-');
   const ran = job.startedAt && job.completedAt ? `, took ${duration(Date.parse(job.completedAt) - Date.parse(job.startedAt))}` : '';
   const env = job.envelope;

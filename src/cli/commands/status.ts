@@ -19,7 +19,7 @@ function schedulerLine(view: StatusView, paint: Painter): string {
   return `${paint('failed', 'not running')}: no scheduler holds the lease, is the server up?${last}`;
 }
 
-export function renderStatus(view: StatusView, paint: Painter, now = Date.now()): string {
+function renderStatus(view: StatusView, paint: Painter, now = Date.now()): string {
   const where = view.mode === 'local' ? `${view.target} (local database)` : `${view.target} (server)`;
   const queue = QUEUE_STATUSES.map((s) => `${view.queue[s]} ${s}`).join(', ');
   const head = fields([

@@ -26,7 +26,7 @@ function name(value: string | undefined): string | undefined {
 }
 
 /** A datetime-local value ("2025-03-01T14:05", seconds optional), read as UTC. */
-export function parseUtcLocal(value: string | undefined): number | undefined {
+function parseUtcLocal(value: string | undefined): number | undefined {
   if (!value) return undefined;
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?$/.test(value)) return Number.NaN;
   const ms = Date.parse(`${value}Z`);

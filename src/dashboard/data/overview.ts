@@ -4,8 +4,9 @@
 import type { AppDeps } from '../../http/app.ts';
 import { listRuns, type JobRun } from '../../runs/ledger.ts';
 import type { QueueCounts, QueueJob } from '../../queue/index.ts';
+import { dashboardPaths } from '../paths.ts';
 
-export const FAILURE_WINDOW_MS = 24 * 60 * 60_000;
+const FAILURE_WINDOW_MS = 24 * 60 * 60_000;
 
 export interface TypeCounts {
   type: string;
@@ -35,7 +36,7 @@ export interface OverviewModel {
 const sum = (c: QueueCounts) => c.pending + c.processing + c.completed + c.failed + c.cancelled;
 
 /** Failed or abandoned runs of scheduled jobs and failed queue jobs of the last day, newest first. */
-export function recentFailures(deps: AppDeps, limit = 6, now = Date.now()): Failure[] {
+function recentFailures(deps: AppDeps, limit = 6, now = Date.now()): Failure[] {
   const since = now - FAILURE_WINDOW_MS;
   const runs: JobRun[] = [];
   // One index range per scheduled job (name, id): never a scan of the whole (queue-heavy) ledger.
@@ -44,8 +45,8 @@ export function recentFailures(deps: AppDeps, limit = 6, now = Date.now()): Fail
   }
   const failedJobs: QueueJob[] = deps.queue.list({ status: 'failed', limit }).jobs.filter((j) => Date.parse(j.updatedAt) >= since);
   const failures: Failure[] = [
-    ...runs.map((r) => ({ kind: 'run' as const, at: r.startedAt, name: r.name, status: r.status, error: r.error, href: `/dashboard/runs/${encodeURIComponent(r.id)}` })),
-    ...failedJobs.map((j) => ({ kind: 'queue' as const, at: j.updatedAt, name: j.type, status: j.status, error: j.lastError, href: `/dashboard/queue/${encodeURIComponent(j.id)}` })),
+    ...runs.map((r) => ({ kind: 'run' as const, at: r.startedAt, name: r.name, status: r.status, error: r.error, href: dashboardPaths.run(r.id) })),
+    ...failedJobs.map((j) => ({ kind: 'queue' as const, at: j.updatedAt, name: j.type, status: j.status, error: j.lastError, href: dashboardPaths.queueJob(j.id) })),
   ];
   return failures.sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
 }

@@ -61,7 +61,7 @@ function describeField(name: string, schema: JsonSchema, required: boolean): Fie
   return { name, text: parts.join(', ') };
 }
 
-export function payloadHint(type: JobType): PayloadHint {
+function payloadHint(type: JobType): PayloadHint {
   const schema = type.job.definition.payload;
   const base = { type: type.name, description: type.job.definition.description };
   if (!schema) return { ...base, takesPayload: false, example: '{}', fields: [] };

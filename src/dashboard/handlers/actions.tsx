@@ -11,7 +11,7 @@ import { payloadHints } from '../data/payload-hints.ts';
 import { setFlash } from '../flash.ts';
 import { dashboardPaths, safeDashboardPath } from '../paths.ts';
 import { EnqueuePage } from '../pages/enqueue.tsx';
-import { notFoundPage } from './pages.tsx';
+import { notFoundPage, queueJobNotFound } from './pages.tsx';
 
 async function formOf(c: { req: { parseBody(): Promise<Record<string, unknown>> } }): Promise<Record<string, unknown>> {
   try {
@@ -72,7 +72,7 @@ export function actionRoutes(dash: Dashboard) {
   app.post('/queue/:id/cancel', (c) => {
     const id = c.req.param('id');
     const { outcome, job } = queue.cancel(id);
-    if (outcome === 'not_found') return notFoundPage(c, dash, 'Queue job not found', 'No queue job has this id.', { href: dashboardPaths.queue, label: 'Back to the queue' });
+    if (outcome === 'not_found') return queueJobNotFound(c, dash);
     logger.info('Cancel requested from the dashboard', { jobId: id, outcome, sub: c.get('session').sub });
     if (outcome === 'cancelled') setFlash(c, { tone: 'success', text: 'Job cancelled.' });
     else if (outcome === 'cancelling') setFlash(c, { tone: 'info', text: 'Cancel requested: the job stops at its next check, or its thread is terminated after the grace period.' });
@@ -83,7 +83,7 @@ export function actionRoutes(dash: Dashboard) {
   app.post('/queue/:id/retry', (c) => {
     const id = c.req.param('id');
     const { outcome, job } = queue.retry(id);
-    if (outcome === 'not_found') return notFoundPage(c, dash, 'Queue job not found', 'No queue job has this id.', { href: dashboardPaths.queue, label: 'Back to the queue' });
+    if (outcome === 'not_found') return queueJobNotFound(c, dash);
     logger.info('Retry requested from the dashboard', { jobId: id, outcome, sub: c.get('session').sub });
     if (outcome === 'retried') setFlash(c, { tone: 'success', text: 'Job retried: it is pending again.' });
     else setFlash(c, { tone: 'error', text: `Only failed or cancelled jobs can be retried; this one is ${job!.status}.` });

@@ -20,13 +20,13 @@ import { RunPage } from '../pages/run.tsx';
 import { RunsPage } from '../pages/runs.tsx';
 
 /** Every job name this server knows: scheduled jobs and queue types (one job file can be both). */
-export function knownJobNames(dash: Dashboard): string[] {
+function knownJobNames(dash: Dashboard): string[] {
   const names = new Set([...dash.deps.scheduler.list().map((j) => j.definition.name), ...dash.deps.queue.types.all().map((t) => t.name)]);
   return [...names].sort((a, b) => a.localeCompare(b));
 }
 
 /** Why a run cannot be started from here right now, if it cannot. */
-export function cannotRunReason(dash: Dashboard): string | undefined {
+function cannotRunReason(dash: Dashboard): string | undefined {
   const role = dash.deps.scheduler.currentRole;
   if (role === 'disabled') return 'Jobs are disabled on this server (JOBS_ENABLED=false)';
   if (role === 'stopped') return 'The scheduler is not running';
@@ -41,6 +41,11 @@ export function notFoundPage(c: DashContext, dash: Dashboard, title: string, bod
     </MessagePage>,
     404,
   );
+}
+
+/** A queue job that is gone: a page for its confirm page or for an action on it. */
+export function queueJobNotFound(c: DashContext, dash: Dashboard) {
+  return notFoundPage(c, dash, 'Queue job not found', 'No queue job has this id.', { href: dashboardPaths.queue, label: 'Back to the queue' });
 }
 
 export function pageRoutes(dash: Dashboard) {
@@ -115,7 +120,7 @@ export function pageRoutes(dash: Dashboard) {
   for (const action of ['cancel', 'retry'] as const) {
     app.get(`/queue/:id/${action}`, (c) => {
       const job = queue.get(c.req.param('id'));
-      if (!job) return notFoundPage(c, dash, 'Queue job not found', 'No queue job has this id.', { href: dashboardPaths.queue, label: 'Back to the queue' });
+      if (!job) return queueJobNotFound(c, dash);
       const allowed = action === 'cancel' ? canCancel(job) : canRetry(job);
       if (!allowed) return c.redirect(dashboardPaths.queueJob(job.id), 303);
       return sendPage(c, <ConfirmPage shell={shellFor(c, dash)} job={job} action={action} />);

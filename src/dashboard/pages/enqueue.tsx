@@ -5,7 +5,7 @@
 import type { PayloadHint } from '../data/payload-hints.ts';
 import { dashboardPaths } from '../paths.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
-import { CsrfField, PageHeader } from '../views/ui.tsx';
+import { Breadcrumbs, CsrfField, PageHeader } from '../views/ui.tsx';
 
 export interface EnqueueValues {
   type: string;
@@ -72,11 +72,7 @@ export function EnqueuePage(props: { shell: Shell; hints: PayloadHint[]; values:
   const payloadInvalid = Boolean(errors.payload?.length);
   return (
     <Layout shell={props.shell} title="Enqueue a job" section="queue">
-      <nav class="breadcrumbs" aria-label="Breadcrumb">
-        <a href={dashboardPaths.queue}>Queue</a>
-        <span aria-hidden="true">/</span>
-        <span aria-current="page">Enqueue</span>
-      </nav>
+      <Breadcrumbs trail={[{ href: dashboardPaths.queue, label: 'Queue' }]} current="Enqueue" />
       <PageHeader title="Enqueue a job" subtitle="The payload is checked by the job's own schema before anything is stored." />
       {errorEntries.length ? (
         <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1} id="error-summary">

@@ -8,7 +8,7 @@ import { dashboardPaths, queryString } from '../paths.ts';
 import { DurationChart, durationStats } from '../views/chart.tsx';
 import { formatDuration } from '../views/format.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
-import { Badge, Facts, Live, PageHeader, Panel, Time } from '../views/ui.tsx';
+import { Badge, Breadcrumbs, Facts, Live, PageHeader, Panel, PanelLink, Time } from '../views/ui.tsx';
 import { RunNowButton, RunsTable } from './common.tsx';
 
 export interface JobPageModel {
@@ -63,11 +63,7 @@ export function JobPage(props: { shell: Shell; model: JobPageModel }) {
   const rate = successRate(model.runs);
   return (
     <Layout shell={shell} title={model.name} section="overview">
-      <nav class="breadcrumbs" aria-label="Breadcrumb">
-        <a href={dashboardPaths.overview}>Overview</a>
-        <span aria-hidden="true">/</span>
-        <span aria-current="page">{model.name}</span>
-      </nav>
+      <Breadcrumbs trail={[{ href: dashboardPaths.overview, label: 'Overview' }]} current={model.name} />
       <PageHeader
         eyebrow={status ? 'Scheduled job' : 'Queue job type'}
         title={<span class="mono">{model.name}</span>}
@@ -120,11 +116,7 @@ export function JobPage(props: { shell: Shell; model: JobPageModel }) {
         <Panel
           title="Recent runs"
           id="job-runs"
-          actions={
-            <a class="panel-link" href={`${dashboardPaths.runs}${queryString({ job: model.name })}`}>
-              All runs of this job →
-            </a>
-          }
+          actions={<PanelLink href={`${dashboardPaths.runs}${queryString({ job: model.name })}`}>All runs of this job</PanelLink>}
         >
           <Live id="job-runs-table">
             <RunsTable runs={model.runs.slice(0, 15)} caption={`Recent runs of ${model.name}`} showJob={false} />

@@ -7,7 +7,7 @@ import { QUEUE_STATUSES } from '../../queue/index.ts';
 import { dashboardPaths, queryString } from '../paths.ts';
 import { formatCount } from '../views/format.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
-import { Badge, Duration, Empty, Live, PageHeader, Panel, TableWrap, Time, statusLabel, truncate } from '../views/ui.tsx';
+import { Badge, Duration, Empty, Live, PageHeader, Panel, PanelLink, TableWrap, Time, statusLabel, truncate } from '../views/ui.tsx';
 import { RunNowButton, RunsTable } from './common.tsx';
 
 const ROLE_TEXT: Record<string, string> = {
@@ -227,11 +227,7 @@ export function OverviewPage(props: { shell: Shell; model: OverviewModel }) {
       <Panel
         title="Scheduled jobs"
         id="scheduled"
-        actions={
-          <a href={dashboardPaths.runs} class="panel-link">
-            Run history →
-          </a>
-        }
+        actions={<PanelLink href={dashboardPaths.runs}>Run history</PanelLink>}
       >
         <Live id="scheduled-jobs">
           <ScheduledJobs model={model} csrf={shell.csrf!} />
@@ -240,11 +236,7 @@ export function OverviewPage(props: { shell: Shell; model: OverviewModel }) {
       <Panel
         title="Recent runs"
         id="recent"
-        actions={
-          <a href={dashboardPaths.runs} class="panel-link">
-            All runs →
-          </a>
-        }
+        actions={<PanelLink href={dashboardPaths.runs}>All runs</PanelLink>}
       >
         <Live id="recent-runs">
           <RunsTable runs={model.recentRuns} caption="Recent runs" emptyBody="Runs appear here as soon as a job starts." />
@@ -253,11 +245,7 @@ export function OverviewPage(props: { shell: Shell; model: OverviewModel }) {
       <Panel
         title="Queue by type"
         id="queue-types"
-        actions={
-          <a href={dashboardPaths.queue} class="panel-link">
-            Queue →
-          </a>
-        }
+        actions={<PanelLink href={dashboardPaths.queue}>Queue</PanelLink>}
       >
         <Live id="queue-by-type">
           <QueueByType rows={model.byType} />

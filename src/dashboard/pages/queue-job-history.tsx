@@ -10,7 +10,7 @@ import { Badge, Duration, Empty, TableWrap, Time, truncate } from '../views/ui.t
 const RETRIED = 'Retried by hand';
 
 /** The attempts table's Attempt cell: "1 of 3", within its round. */
-export function attemptLabel(item: Pick<RunInHistory, 'attempt' | 'counted'>, maxAttempts: number): string {
+function attemptLabel(item: Pick<RunInHistory, 'attempt' | 'counted'>, maxAttempts: number): string {
   if (!item.counted) return 'not counted (interrupted)';
   return item.attempt === undefined ? '—' : `${item.attempt} of ${maxAttempts}`;
 }

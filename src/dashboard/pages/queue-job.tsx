@@ -9,7 +9,7 @@ import { dashboardPaths } from '../paths.ts';
 import { attemptHistory } from '../data/attempt-history.ts';
 import { formatCount, plural, shortId } from '../views/format.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
-import { Badge, CsrfField, Facts, JsonBlock, Live, PageHeader, Panel, Time } from '../views/ui.tsx';
+import { Badge, Breadcrumbs, CsrfField, Facts, JsonBlock, Live, PageHeader, Panel, Time } from '../views/ui.tsx';
 import { AttemptsTable, ErrorLog } from './queue-job-history.tsx';
 
 export interface QueueJobPageModel {
@@ -100,6 +100,7 @@ function Actions(props: { job: QueueJob }) {
  */
 function LastError(props: { job: QueueJob }) {
   const { job } = props;
+  // Completing a job clears last_error; a row completed by an older version may still carry one.
   if (!job.lastError || job.status === 'completed') return null;
   if (job.status === 'pending' || job.status === 'processing') {
     return (
@@ -145,13 +146,13 @@ export function QueueJobPage(props: { shell: Shell; model: QueueJobPageModel }) 
   const history = attemptHistory(job, attempts);
   return (
     <Layout shell={props.shell} title={`${job.type} ${shortId(job.id)}`} section="queue">
-      <nav class="breadcrumbs" aria-label="Breadcrumb">
-        <a href={dashboardPaths.queue}>Queue</a>
-        <span aria-hidden="true">/</span>
-        <a href={`${dashboardPaths.queue}?type=${encodeURIComponent(job.type)}`}>{job.type}</a>
-        <span aria-hidden="true">/</span>
-        <span aria-current="page">{shortId(job.id)}</span>
-      </nav>
+      <Breadcrumbs
+        trail={[
+          { href: dashboardPaths.queue, label: 'Queue' },
+          { href: `${dashboardPaths.queue}?type=${encodeURIComponent(job.type)}`, label: job.type },
+        ]}
+        current={shortId(job.id)}
+      />
       <Live id="queue-job-head" class="stack" announce={`Job status: ${job.status}`}>
         <PageHeader
           eyebrow="Queue job"

@@ -6,7 +6,7 @@ import { QUEUE_PAGE_SIZE, type QueueQuery } from '../data/filters.ts';
 import { dashboardPaths, queryString } from '../paths.ts';
 import { formatCount, shortId } from '../views/format.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
-import { Badge, Empty, Live, PageHeader, Pagination, Panel, SelectField, TableWrap, Time, statusLabel, truncate } from '../views/ui.tsx';
+import { Badge, Empty, FilterProblems, Live, PageHeader, Pagination, Panel, SelectField, TableWrap, Time, statusLabel, truncate } from '../views/ui.tsx';
 
 export interface QueuePageModel {
   query: QueueQuery;
@@ -16,7 +16,7 @@ export interface QueuePageModel {
   types: string[];
 }
 
-export function ProgressCell(props: { job: QueueJob }) {
+function ProgressCell(props: { job: QueueJob }) {
   const { job } = props;
   const p = job.progress;
   if (job.status === 'pending' && p.processedItems === 0) return <span class="muted">—</span>;
@@ -140,13 +140,7 @@ export function QueuePage(props: { shell: Shell; model: QueuePageModel }) {
           ) : null}
         </div>
       </form>
-      {query.problems.length ? (
-        <ul class="notice notice-warn" role="status">
-          {query.problems.map((p) => (
-            <li>{p}</li>
-          ))}
-        </ul>
-      ) : null}
+      <FilterProblems problems={query.problems} />
       <Panel title={query.status ? `${statusLabel(query.status)} jobs` : 'All jobs'} id="queue-jobs">
         <Live id="queue-table">
           {model.jobs.length === 0 ? (

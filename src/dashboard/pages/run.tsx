@@ -5,7 +5,7 @@ import type { JobRun } from '../../runs/ledger.ts';
 import { dashboardPaths } from '../paths.ts';
 import { shortId } from '../views/format.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
-import { Badge, Duration, Facts, JsonBlock, Live, PageHeader, Panel, Time } from '../views/ui.tsx';
+import { Badge, Breadcrumbs, Duration, Facts, JsonBlock, Live, PageHeader, Panel, Time } from '../views/ui.tsx';
 import { RunNowButton, triggerLabel } from './common.tsx';
 
 export interface RunPageModel {
@@ -19,13 +19,13 @@ export function RunPage(props: { shell: Shell; model: RunPageModel }) {
   const { run } = props.model;
   return (
     <Layout shell={props.shell} title={`Run of ${run.name}`} section="runs">
-      <nav class="breadcrumbs" aria-label="Breadcrumb">
-        <a href={dashboardPaths.runs}>Runs</a>
-        <span aria-hidden="true">/</span>
-        <a href={dashboardPaths.job(run.name)}>{run.name}</a>
-        <span aria-hidden="true">/</span>
-        <span aria-current="page">{shortId(run.id)}</span>
-      </nav>
+      <Breadcrumbs
+        trail={[
+          { href: dashboardPaths.runs, label: 'Runs' },
+          { href: dashboardPaths.job(run.name), label: run.name },
+        ]}
+        current={shortId(run.id)}
+      />
       <Live id="run-detail" class="stack" announce={`Run status: ${run.status}`}>
         <PageHeader
           eyebrow="Run"

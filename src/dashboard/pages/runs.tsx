@@ -6,7 +6,7 @@ import { RUN_STATUSES } from '../../runs/ledger.ts';
 import { RUN_TRIGGERS, RUNS_PAGE_SIZE, toUtcLocal, type RunsQuery } from '../data/filters.ts';
 import { dashboardPaths, queryString } from '../paths.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
-import { Live, PageHeader, Pagination, Panel, SelectField, statusLabel } from '../views/ui.tsx';
+import { FilterProblems, Live, PageHeader, Pagination, Panel, SelectField, statusLabel } from '../views/ui.tsx';
 import { RunsTable, triggerLabel } from './common.tsx';
 
 export interface RunsPageModel {
@@ -76,13 +76,7 @@ export function RunsPage(props: { shell: Shell; model: RunsPageModel }) {
       <PageHeader title="Run history" subtitle="Every run of every job: scheduled, manual, catch-up and queue attempts, newest first." />
       <Panel title="Filters" id="filters" headingLevel={2}>
         <Filters model={model} />
-        {query.problems.length ? (
-          <ul class="notice notice-warn" role="status">
-            {query.problems.map((p) => (
-              <li>{p}</li>
-            ))}
-          </ul>
-        ) : null}
+        <FilterProblems problems={query.problems} />
       </Panel>
       <Panel title="Runs" id="runs">
         <Live id="runs-table">

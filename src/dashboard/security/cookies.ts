@@ -6,7 +6,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { isHttps } from './origin.ts';
 import type { Session } from './session.ts';
 
-export const SESSION_COOKIE = 'nightshift_session';
+const SESSION_COOKIE = 'nightshift_session';
 const PATH = '/dashboard';
 
 export function readSessionCookie(c: Context): string | undefined {

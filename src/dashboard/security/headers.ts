@@ -3,7 +3,7 @@
 // referrer leaking ids from URLs, no MIME sniffing, and pages kept out of caches.
 import { createMiddleware } from 'hono/factory';
 
-export const CONTENT_SECURITY_POLICY = [
+const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",

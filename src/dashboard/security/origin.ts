@@ -11,7 +11,7 @@ export function isHttps(c: Context): boolean {
 }
 
 /** This server's origin as the browser sees it: scheme and host, after any proxy. */
-export function ownOrigin(c: Context): string {
+function ownOrigin(c: Context): string {
   const url = new URL(c.req.url);
   const host = first(c.req.header('x-forwarded-host')) ?? c.req.header('host')?.toLowerCase() ?? url.host;
   return `${isHttps(c) ? 'https' : 'http'}://${host}`;

@@ -21,19 +21,19 @@ export type SessionReadResult =
   | { ok: false; reason: 'missing' | 'invalid' | 'expired' | 'signed-out' };
 
 /** The longest a session may last, whatever the configuration says (the config caps it there too). */
-export const MAX_SESSION_MINUTES = 7 * 24 * 60;
-export const DEFAULT_SESSION_MINUTES = 8 * 60;
+const MAX_SESSION_MINUTES = 7 * 24 * 60;
+const DEFAULT_SESSION_MINUTES = 8 * 60;
 
 const VERSION = 'v1';
 
 const b64url = (buf: Buffer) => buf.toString('base64url');
 
 /** A key for one purpose, derived from the server secret (HMAC as a KDF). */
-export function deriveKey(secret: string, purpose: string): Buffer {
+function deriveKey(secret: string, purpose: string): Buffer {
   return createHmac('sha256', secret).update(`nightshift dashboard ${purpose}`).digest();
 }
 
-export function safeEqual(a: string, b: string): boolean {
+function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

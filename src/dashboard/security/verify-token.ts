@@ -14,7 +14,7 @@ export type TokenVerdict =
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
 
 /** Accepts the bare token, "Bearer <token>", or the whole sign-in link (…/sign-in#token=<token>). */
-export function extractToken(input: string): string {
+function extractToken(input: string): string {
   let text = input.trim();
   const fromLink = /[#&?]token=([\w.-]+)/.exec(text);
   if (fromLink) text = fromLink[1]!;

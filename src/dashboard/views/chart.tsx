@@ -37,7 +37,7 @@ export function durationStats(runs: readonly JobRun[]): DurationStats | undefine
   };
 }
 
-export interface AxisTicks {
+interface AxisTicks {
   /** Tick values in ms, from 0 to the first tick at or above the longest duration. */
   ticks: number[];
   unit: AxisUnit;
@@ -111,53 +111,66 @@ export function DurationChart(props: { runs: readonly JobRun[]; jobName: string 
           {formatTime(runs[runs.length - 1]!.startedAt).slice(0, 16)}
         </text>
       </svg>
-      <figcaption class="chart-caption">
-        <span class="legend">
-          <span class="legend-swatch legend-ok" aria-hidden="true"></span>success
-        </span>
-        <span class="legend">
-          <span class="legend-swatch legend-bad" aria-hidden="true"></span>failed or abandoned
-        </span>
-        <span class="legend">
-          <span class="legend-swatch legend-muted" aria-hidden="true"></span>cancelled
-        </span>
-        <span class="legend">
-          <span class="legend-line" aria-hidden="true"></span>
-          {`median ${formatDuration(stats.median)}`}
-        </span>
-      </figcaption>
-      <details class="chart-data" id={`chart-data-${props.jobName}`}>
-        <summary>Show the chart's data as a table</summary>
-        <TableWrap label="Run durations">
-          <table class="table table-compact">
-            <caption class="visually-hidden">{`Durations of the last ${stats.count} runs of ${props.jobName}, oldest first`}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Status</th>
-                <th scope="col" class="num">
-                  Duration
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((run) => (
-                <tr>
-                  <td>
-                    <a href={dashboardPaths.run(run.id)}>
-                      <Time iso={run.startedAt} />
-                    </a>
-                  </td>
-                  <td>
-                    <Badge status={run.status} />
-                  </td>
-                  <td class="num">{formatDuration(run.durationMs)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-      </details>
+      <ChartLegend medianMs={stats.median} />
+      <ChartData runs={runs} jobName={props.jobName} />
     </figure>
+  );
+}
+
+function ChartLegend(props: { medianMs: number }) {
+  return (
+    <figcaption class="chart-caption">
+      <span class="legend">
+        <span class="legend-swatch legend-ok" aria-hidden="true"></span>success
+      </span>
+      <span class="legend">
+        <span class="legend-swatch legend-bad" aria-hidden="true"></span>failed or abandoned
+      </span>
+      <span class="legend">
+        <span class="legend-swatch legend-muted" aria-hidden="true"></span>cancelled
+      </span>
+      <span class="legend">
+        <span class="legend-line" aria-hidden="true"></span>
+        {`median ${formatDuration(props.medianMs)}`}
+      </span>
+    </figcaption>
+  );
+}
+
+/** The same runs as a table, for screen readers and anyone who wants the numbers. */
+function ChartData(props: { runs: readonly JobRun[]; jobName: string }) {
+  return (
+    <details class="chart-data" id={`chart-data-${props.jobName}`}>
+      <summary>Show the chart's data as a table</summary>
+      <TableWrap label="Run durations">
+        <table class="table table-compact">
+          <caption class="visually-hidden">{`Durations of the last ${props.runs.length} runs of ${props.jobName}, oldest first`}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Started</th>
+              <th scope="col">Status</th>
+              <th scope="col" class="num">
+                Duration
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.runs.map((run) => (
+              <tr>
+                <td>
+                  <a href={dashboardPaths.run(run.id)}>
+                    <Time iso={run.startedAt} />
+                  </a>
+                </td>
+                <td>
+                  <Badge status={run.status} />
+                </td>
+                <td class="num">{formatDuration(run.durationMs)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableWrap>
+    </details>
   );
 }

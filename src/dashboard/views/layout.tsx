@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 // The page shell: landmarks, skip link, header with navigation and the signed-in user, the flash
-// message, and the one stylesheet and script (no inline script or style: the CSP forbids them).
+// message, and the stylesheets and script (no inline script or style: the CSP forbids them).
 import type { Child } from 'hono/jsx';
 import type { Assets } from '../assets.ts';
 import type { Flash } from '../flash.ts';
@@ -10,7 +10,18 @@ import type { Session } from '../security/session.ts';
 import { CsrfField } from './ui.tsx';
 
 /** Plain CSS, in cascade order (see the comment at the top of theme.css). */
-const STYLESHEETS = ['theme.css', 'base.css', 'layout.css', 'tables.css', 'widgets.css', 'pages.css'];
+const STYLESHEETS = [
+  'theme.css',
+  'base.css',
+  'layout.css',
+  'tables.css',
+  'controls.css',
+  'navigation.css',
+  'widgets.css',
+  'messages.css',
+  'chart.css',
+  'pages.css',
+];
 
 export type NavSection = 'overview' | 'runs' | 'queue' | 'none';
 

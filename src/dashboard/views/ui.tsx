@@ -1,7 +1,8 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 // Small building blocks shared by the pages: status badges (colour plus text), times, durations,
-// JSON blocks, empty states, pagination, form fields. hono/jsx escapes every text and attribute.
+// JSON blocks, empty states, panels, breadcrumbs, pagination, form fields. hono/jsx escapes every
+// text and attribute.
 import type { Child } from 'hono/jsx';
 import { formatDuration, formatTime, prettyJson } from './format.ts';
 
@@ -119,6 +120,42 @@ export function CsrfField(props: { token: string }) {
 export interface PageLink {
   href: string;
   label: string;
+}
+
+/** "Queue / exportRuns / 0194…": links up the hierarchy, then the current page (not a link). */
+export function Breadcrumbs(props: { trail: readonly PageLink[]; current: string }) {
+  return (
+    <nav class="breadcrumbs" aria-label="Breadcrumb">
+      {props.trail.map((link) => (
+        <>
+          <a href={link.href}>{link.label}</a>
+          <span aria-hidden="true">/</span>
+        </>
+      ))}
+      <span aria-current="page">{props.current}</span>
+    </nav>
+  );
+}
+
+/** The link in a panel's header to the full page behind it ("All runs →"). */
+export function PanelLink(props: { href: string; children: Child }) {
+  return (
+    <a href={props.href} class="panel-link">
+      {props.children} →
+    </a>
+  );
+}
+
+/** Filter values the page could not use, said instead of silently ignored. */
+export function FilterProblems(props: { problems: readonly string[] }) {
+  if (props.problems.length === 0) return null;
+  return (
+    <ul class="notice notice-warn" role="status">
+      {props.problems.map((p) => (
+        <li>{p}</li>
+      ))}
+    </ul>
+  );
 }
 
 export function Pagination(props: { summary: string; prev?: string; next?: string; prevLabel?: string; nextLabel?: string }) {

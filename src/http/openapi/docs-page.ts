@@ -29,8 +29,8 @@ const FILES: Record<string, string> = {
   'docs.js': join(OWN_DIR, 'docs.js'),
 };
 
-export const ASSETS_PATH = '/api/docs/assets/';
-export const DOCUMENT_PATH = '/api/openapi.json';
+const ASSETS_PATH = '/api/docs/assets/';
+const DOCUMENT_PATH = '/api/openapi.json';
 
 /**
  * Scripts and styles from this origin only. Swagger UI sets style attributes and draws its icons

@@ -13,7 +13,7 @@ const packageVersion = (): string =>
   (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0';
 
 /** The job types this app's queue accepts, with the payload schemas their files declare. */
-export function documentedJobTypes(deps: Pick<AppDeps, 'queue'>): DocumentedJobType[] {
+function documentedJobTypes(deps: Pick<AppDeps, 'queue'>): DocumentedJobType[] {
   return deps.queue.types.all().map((type) => ({
     name: type.name,
     description: type.job.definition.description,

@@ -10,7 +10,7 @@ export const timestamp = z.iso.datetime().meta({ description: 'UTC date-time (IS
 const count = z.number().int().min(0);
 
 export const RUN_TRIGGERS = ['schedule', 'manual', 'catch-up', 'queue'] as const;
-export const SCHEDULER_ROLES = ['disabled', 'stopped', 'standby', 'leader'] as const;
+const SCHEDULER_ROLES = ['disabled', 'stopped', 'standby', 'leader'] as const;
 
 export const health = z
   .strictObject({
