@@ -91,7 +91,8 @@ export async function startRuntime(config: Config, logger: Logger = createLogger
   const address = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host}:${address.port}`;
-  logger.info('Nightshift listening', { url, database: config.databasePath, jobsEnabled: config.jobsEnabled });
+  // `url` is an address to open from this host; `bound` is what the socket listens on (0.0.0.0: every interface).
+  logger.info('Nightshift listening', { url, bound: `${config.host}:${address.port}`, database: config.databasePath, jobsEnabled: config.jobsEnabled });
   await scheduler.start();
   await runner?.start();
 

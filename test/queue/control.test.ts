@@ -122,12 +122,14 @@ describe('shutdown', () => {
       await s.runner.start();
       const { job } = s.queue.enqueue({ type: 'test.slow', payload: { ms: 60_000 } });
       await waitForStatus(s.queue, job.id, 'processing');
+      await waitFor(() => s.queue.get(job.id)!.progress.processedItems === 1, { what: 'its progress report' });
       const stoppedAt = Date.now();
       await s.runner.stop(600);
       assert.ok(Date.now() - stoppedAt < 2_000, 'bounded by the grace period');
       const back = s.queue.get(job.id)!;
       assert.equal(back.status, 'pending');
       assert.equal(back.attempts, 0, 'an interrupted attempt is not counted');
+      assert.deepEqual([back.progress.processedItems, back.progress.totalItems], [0, null], 'the next attempt starts from zero');
       assert.equal(runsOf(s.t.db, job.id)[0]!.status, 'abandoned');
       s.t.db.prepare(`UPDATE queue_jobs SET payload = '{"ms":10}' WHERE id = ?`).run(job.id);
       const again = await harness({ t: s.t, workers: 1 });

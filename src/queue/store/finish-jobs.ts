@@ -52,6 +52,9 @@ const END = `
       completed_at = CASE WHEN @status = 'pending' THEN NULL ELSE @now END,
       error_log = coalesce(@errorLog, error_log), last_error = coalesce(@lastError, last_error), updated_at = @now,
       cancel_requested = CASE WHEN @status = 'pending' THEN 0 ELSE cancel_requested END,
+      -- Progress belongs to an attempt: a job going back to pending shows none until the next one reports.
+      processed_items = CASE WHEN @status = 'pending' THEN 0 ELSE processed_items END,
+      total_items = CASE WHEN @status = 'pending' THEN NULL ELSE total_items END,
       lease_token = NULL, lease_expires_at = NULL, lease_owner = NULL
   WHERE id = @id AND lease_token = @token`;
 
