@@ -100,13 +100,21 @@ export function applyEndings(db: Db, endings: readonly { attempt: Attempt; endin
 }
 
 /** One line per ending, after the transaction committed; each carries the job's traceId. */
+/** Completions of attempts that ran at least this long are logged at info level. */
+export const LONG_JOB_LOG_MS = 1_000;
+
 export function logEnding(logger: Logger, { attempt: a, ending, plan, written }: Applied): void {
   const fields = { job: a.type, jobId: a.id, traceId: a.traceId, tenantId: a.tenantId ?? undefined, attempt: a.attempt };
   if (!written) {
     logger.warn('Queue job result discarded: its lease had expired and the job went back to the queue', fields);
     return;
   }
-  if (ending.kind === 'ok') return logger.debug('Queue job completed', fields);
+  if (ending.kind === 'ok') {
+    // Short jobs complete thousands of times a second, so they log at debug; a long one is worth a line.
+    const durationMs = Date.now() - a.startedAt;
+    if (durationMs >= LONG_JOB_LOG_MS) return logger.info('Queue job completed', { ...fields, durationMs });
+    return logger.debug('Queue job completed', fields);
+  }
   const error = ending.message;
   if (plan?.status === 'pending' && ending.kind === 'error') logger.warn('Queue job failed; will retry', { ...fields, error, retryInMs: plan.retryInMs });
   else if (plan?.status === 'pending') logger.info('Queue job interrupted; back in the queue', { ...fields, reason: error });

@@ -34,6 +34,10 @@ describe('lifecycle', () => {
     assert.equal(runs[0]!.trace_id, job.envelope.traceId);
     assert.equal(JSON.parse(runs[0]!.details!).echo, 'hello');
     assert.equal((done.result as { runId: string }).runId, runs[0]!.id, 'ctx.runId is the job_runs row');
+    // It ran for a second or more, so its completion is an info line (short ones log at debug).
+    const completed = h.logs.records.find((r) => r.msg === 'Queue job completed' && r.jobId === job.id);
+    assert.equal(completed?.level, 'info');
+    assert.ok((completed!.durationMs as number) >= 1_000);
   });
 
   test('a traceId given at enqueue is on the job, its runs and every log line of the job', async () => {
@@ -48,6 +52,7 @@ describe('lifecycle', () => {
     for (const line of lines) {
       assert.equal(line.traceId, traceId, line.msg);
     }
+    assert.equal(lines.find((r) => r.msg === 'Queue job completed')?.level, 'debug', 'a short job completes at debug level');
     const handlerLine = lines.find((r) => r.msg === 'echo running')!;
     assert.equal(handlerLine.tenantId, 'acme');
     assert.equal(handlerLine.job, 'test.echo');
