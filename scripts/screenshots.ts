@@ -31,11 +31,13 @@ try {
     ...Array.from({ length: 6 }, () => queue.enqueue({ type: 'system.ping', tenantId: 'acme', actorId: 'ops@acme.test' }).job.id),
     queue.enqueue({ type: 'requests.reminder', payload: { requestId: 'req-42' }, tenantId: 'acme', actorId: 'ops@acme.test' }).job.id,
     queue.enqueue({ type: 'requests.reminder', payload: { requestId: 'req-404' }, tenantId: 'acme', actorId: 'ops@acme.test' }).job.id,
+    // One run of a queue-only job type: its page has a chart with a single bar.
+    queue.enqueue({ type: 'system.sleep', payload: { seconds: 1, steps: 2 }, tenantId: 'acme', actorId: 'ops@acme.test' }).job.id,
   ];
   await waitFor(() => quick.every((id) => ['completed', 'failed'].includes(queue.get(id)!.status)), { timeoutMs: 30_000, what: 'demo jobs' });
   // The reminder for a missing request fails without retrying; retried by hand, it fails again:
   // two rounds of attempts, each starting at attempt 1.
-  const retried = quick.at(-1)!;
+  const retried = quick.at(-2)!;
   queue.retry(retried);
   await waitFor(() => (queue.get(retried)!.status === 'failed' && queue.get(retried)!.errorLog.length === 2 ? true : undefined), { timeoutMs: 30_000, what: 'retried job' });
   const later = queue.enqueue({ type: 'exportRuns', payload: { status: 'failed' }, runAt: new Date(Date.now() + 3 * 60 * 60_000), tenantId: 'acme' }).job;
@@ -65,18 +67,24 @@ try {
       await context.close();
       continue;
     }
+    // Filtered with "Last hour": the time fields hold a full date and time, Clear sits by Apply.
     await page.goto(`${app.url}/dashboard/runs`);
+    await page.getByRole('link', { name: 'Last hour' }).click();
     await shoot(page, 'runs', false);
     await page.goto(`${app.url}/dashboard/jobs/cleanupPreviewSessions`);
     await shoot(page, 'job');
+    await page.goto(`${app.url}/dashboard/jobs/system.sleep`);
+    await shoot(page, 'job-single-run', false);
     await page.goto(`${app.url}/dashboard/queue`);
     await shoot(page, 'queue');
     await page.goto(`${app.url}/dashboard/queue/${exportJob.id}`);
     await shoot(page, 'queue-job');
     await page.goto(`${app.url}/dashboard/queue/${retried}`);
     await shoot(page, 'queue-job-retried');
+    await page.goto(`${app.url}/dashboard/queue/${later.id}`);
+    await shoot(page, 'queue-job-cancelled', false);
     await page.goto(`${app.url}/dashboard/queue/${exportJob.id}`);
-    await page.getByRole('link', { name: 'Cancel job' }).click();
+    await page.getByRole('button', { name: 'Cancel job' }).click();
     await page.getByRole('dialog').waitFor();
     await shoot(page, 'cancel-dialog', false);
     await page.keyboard.press('Escape');
@@ -92,6 +100,9 @@ try {
   await shoot(page, 'phone-overview', true);
   await page.goto(`${app.url}/dashboard/queue/${exportJob.id}`);
   await shoot(page, 'phone-queue-job', false);
+  await page.goto(`${app.url}/dashboard/runs`);
+  await page.getByRole('link', { name: 'Last hour' }).click();
+  await shoot(page, 'phone-runs', false);
   await phone.close();
 } finally {
   await browser.close();

@@ -10,6 +10,12 @@ export interface Flash {
   tone: 'success' | 'error' | 'info';
   text: string;
   link?: { href: string; label: string };
+  /**
+   * The message is about something still under way ("Cancel requested: the job stops at its next
+   * check"): once the page shows it settled, the message is stale and goes (the server leaves it
+   * out, or replaces it; the script drops it when a live refresh shows the settled state).
+   */
+  untilSettled?: boolean;
 }
 
 const COOKIE = 'nightshift_flash';
@@ -33,7 +39,12 @@ export function takeFlash(c: Context): Flash | undefined {
     const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Flash;
     if (!['success', 'error', 'info'].includes(value.tone) || typeof value.text !== 'string') return undefined;
     const href = value.link && safeDashboardPath(value.link.href);
-    return { tone: value.tone, text: value.text.slice(0, 500), link: href ? { href, label: String(value.link!.label) } : undefined };
+    return {
+      tone: value.tone,
+      text: value.text.slice(0, 500),
+      link: href ? { href, label: String(value.link!.label) } : undefined,
+      untilSettled: value.untilSettled === true ? true : undefined,
+    };
   } catch {
     return undefined;
   }

@@ -2,7 +2,7 @@
 // against a real runtime with demo data (the same set-up as browser.test.ts). Each page is audited
 // at desktop width in the light and the dark colour scheme and at phone width (375 px), in the
 // states that matter: a queue job running with progress, one that failed with an error log, one
-// retried by hand, the enqueue form with a validation error, the confirmation pages and dialog, the
+// retried by hand, one cancelled, a cancelled run, a queue job type, the enqueue form with a validation error, the confirmation pages and dialog, the
 // sign-in page (also with an error), the staff 403 page and a not-found page. Violations of impact
 // "serious" or "critical" of the WCAG 2.1 A/AA rules fail the test; "moderate" and "minor" ones
 // are printed, with what axe could not decide. Text contrast axe leaves undecided (over the page's
@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { finishRun, openRun } from '../../src/runs/ledger.ts';
 import { DEMO_HISTORY, seedBulkRuns, seedRunHistory } from './demo-data.ts';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium, startDashboardRuntime, type DashboardRuntime } from './runtime-helpers.ts';
 import { waitFor } from '../helpers/index.ts';
@@ -158,8 +159,9 @@ describe('dashboard accessibility (axe-core, WCAG 2.1 A/AA)', { skip, timeout: 3
   let app: DashboardRuntime;
   let browser: Browser;
   /** Queue jobs in the states the pages must be audited in. */
-  const jobs = { running: '', failed: '', retried: '' };
+  const jobs = { running: '', failed: '', retried: '', cancelled: '' };
   let failedRunId = '';
+  let cancelledRunId = '';
 
   before(async () => {
     app = await startDashboardRuntime({
@@ -180,6 +182,12 @@ describe('dashboard accessibility (axe-core, WCAG 2.1 A/AA)', { skip, timeout: 3
     await waitFor(() => failedOnce(jobs.failed) && failedOnce(jobs.retried), { timeoutMs: 30_000, what: 'the reminders to fail' });
     queue.retry(jobs.retried);
     await waitFor(() => queue.get(jobs.retried)!.status === 'failed' && queue.get(jobs.retried)!.errorLog.length === 2, { timeoutMs: 30_000, what: 'the retried reminder to fail again' });
+    // Cancelled by an operator, its thread terminated: a neutral note with the longer message.
+    jobs.cancelled = queue.enqueue({ type: 'system.ping', runAt: Date.now() + 60 * 60_000 }).job.id;
+    queue.cancel(jobs.cancelled);
+    db.prepare(`UPDATE queue_jobs SET last_error = ? WHERE id = ?`).run('Cancelled; the handler did not stop within 500 ms, so its thread was terminated', jobs.cancelled);
+    cancelledRunId = openRun(db, { name: 'cleanupPreviewSessions', trigger: 'manual', owner: 'demo', now: Date.now() - 60_000 });
+    finishRun(db, cancelledRunId, { status: 'cancelled', error: 'Cancelled', now: Date.now() - 58_000 });
     // 40 chunks 5 s apart: running for minutes, with progress after its first chunk.
     jobs.running = queue.enqueue({ type: 'exportRuns', payload: { chunkSize: 10, pauseMs: 5000 }, tenantId: 'acme', actorId: 'ops@acme.test' }).job.id;
     await waitFor(() => queue.get(jobs.running)!.progress.percent > 0, { timeoutMs: 30_000, what: 'the export to make progress' });
@@ -247,15 +255,19 @@ describe('dashboard accessibility (axe-core, WCAG 2.1 A/AA)', { skip, timeout: 3
     await page.waitForURL(`${app.url}/dashboard`);
     await check('overview');
     await visit('runs, filtered', '/dashboard/runs?job=cleanupPreviewSessions&status=failed');
+    await visit('runs, filtered by time', `/dashboard/runs?from=${new Date(Date.now() - 3_600_000).toISOString().slice(0, 16)}`);
     await visit('run detail (failed)', `/dashboard/runs/${failedRunId}`);
+    await visit('run detail (cancelled)', `/dashboard/runs/${cancelledRunId}`);
     await visit('job page', '/dashboard/jobs/cleanupPreviewSessions');
+    await visit('job page, queue type with few runs', '/dashboard/jobs/requests.reminder');
     await visit('queue list', '/dashboard/queue');
     await visit('queue list, failed', '/dashboard/queue?status=failed');
     await visit('queue job, running with progress', `/dashboard/queue/${jobs.running}`);
-    await page.getByRole('link', { name: 'Cancel job' }).click();
+    await page.getByRole('button', { name: 'Cancel job' }).click();
     await page.getByRole('dialog', { name: 'Cancel this job?' }).waitFor();
     await check('queue job, cancel dialog open');
     await page.keyboard.press('Escape');
+    await visit('queue job, cancelled', `/dashboard/queue/${jobs.cancelled}`);
     await visit('queue job, failed with error log', `/dashboard/queue/${jobs.failed}`);
     await visit('queue job, retried by hand', `/dashboard/queue/${jobs.retried}`);
     await visit('cancel confirmation page', `/dashboard/queue/${jobs.running}/cancel`);

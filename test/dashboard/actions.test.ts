@@ -162,6 +162,28 @@ describe('cancel and retry', () => {
     h.queue.cancel(job.id);
   });
 
+  test('"Cancel requested" is shown while the job is stopping, and replaced once it has stopped', async () => {
+    const job = h.queue.enqueue({ type: 'exportRuns', payload: { chunkSize: 10 }, runAt: Date.now() + 60 * 60_000 }).job;
+    // Running on a worker (no runner in this harness: the row says so, as a runner's would).
+    h.db.prepare(`UPDATE queue_jobs SET status = 'processing', lease_token = 'lease', lease_owner = 'test', lease_expires_at = ?, attempts = 1, started_at = ? WHERE id = ?`).run(Date.now() + 60_000, Date.now(), job.id);
+    const res = await h.post(`/dashboard/queue/${job.id}/cancel`, { _csrf: csrf }, { cookie });
+    const flash = flashCookie(res)!;
+    const stopping = await (await h.get(`/dashboard/queue/${job.id}`, `${cookie}; ${flash}`)).text();
+    assert.match(stopping, /<div class="flash flash-info" data-until-settled=""><span>Cancel requested: the job stops at its next check/);
+    assert.doesNotMatch(stopping, /data-settled/);
+    // The runner records the cancel: the page marks the job settled (the script then drops the
+    // message); a page rendered now with the same message says how it ended instead.
+    h.db.prepare(`UPDATE queue_jobs SET status = 'cancelled', completed_at = ?, last_error = 'Cancelled', lease_token = NULL WHERE id = ?`).run(Date.now(), job.id);
+    const live = await (await h.get(`/dashboard/queue/${job.id}`, cookie, { 'x-nightshift-live': '1' })).text();
+    assert.match(live, /<div class="progress-panel progress-cancelled" data-settled="">/);
+    const stopped = await (await h.get(`/dashboard/queue/${job.id}`, `${cookie}; ${flash}`)).text();
+    assert.doesNotMatch(stopped, /Cancel requested/);
+    assert.match(textOf(stopped), /Job cancelled\./);
+    // Other messages are left alone on a settled job.
+    const again = await follow(await h.post(`/dashboard/queue/${job.id}/cancel`, { _csrf: csrf }, { cookie }));
+    assert.match(again.text, /This job already finished \(cancelled\): there was nothing to cancel\./);
+  });
+
   test('the confirmation pages exist for browsers without script, and only when the action applies', async () => {
     const job = h.queue.enqueue({ type: 'system.ping', runAt: Date.now() + 60 * 60_000 }).job;
     const confirm = await h.get(`/dashboard/queue/${job.id}/cancel`, cookie);

@@ -104,8 +104,11 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     assert.ok((await percent()) < 100, 'still running when we cancel');
     assert.equal(await page.evaluate('window.marker'), 'still no reload');
 
+    // Detail pages show the exact UTC time with the relative one after it.
+    assert.match(await page.locator('#queue-job-facts time[data-rel="full"]').first().innerText(), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \((just now|\d+ s ago|\d+ min ago)\)$/);
+
     // Cancel it through the confirmation dialog, by keyboard: "Keep it" has focus, Tab, Enter.
-    await page.getByRole('link', { name: 'Cancel job' }).click();
+    await page.getByRole('button', { name: 'Cancel job' }).click();
     const dialog = page.getByRole('dialog', { name: 'Cancel this job?' });
     await dialog.waitFor();
     assert.equal(await page.evaluate('document.activeElement?.textContent?.trim()'), 'Keep it');
@@ -115,6 +118,9 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     await dialog.waitFor({ state: 'hidden' });
     await page.locator('#queue-job-head [data-status="cancelled"]').first().waitFor();
     await waitFor(() => app.runtime.queue.get(jobId)?.status === 'cancelled', { what: 'the job to be cancelled' });
+    // "Cancel requested: the job stops at its next check" is stale once the page shows it stopped.
+    await page.locator('#flash').getByText('Cancel requested').waitFor({ state: 'detached' });
+    await page.locator('#queue-job-head .outcome-note').getByText('Cancelled by an operator at').waitFor();
     assert.ok(app.runtime.queue.get(jobId)!.progress.percent < 100);
     await context.close();
 
@@ -209,7 +215,50 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Run now: pruneHistory' }).click();
     await page.waitForURL(`${app.url}/dashboard`);
     await page.locator('#flash').getByText('Started a run of pruneHistory.').waitFor();
+    // Cancel is a button whose form opens the confirmation page; confirming there cancels.
+    const { job } = app.runtime.queue.enqueue({ type: 'system.ping', runAt: Date.now() + 365 * 86_400_000 });
+    await page.goto(`${app.url}/dashboard/queue/${job.id}`);
+    await page.getByRole('button', { name: 'Cancel job' }).click();
+    await page.waitForURL(new RegExp(`/dashboard/queue/${job.id}/cancel\\??$`));
+    await page.getByRole('heading', { name: 'Cancel this job?' }).waitFor();
+    await page.getByRole('button', { name: 'Cancel job' }).click();
+    await page.waitForURL(`${app.url}/dashboard/queue/${job.id}`);
+    await page.locator('#flash').getByText('Job cancelled.').waitFor();
+    assert.equal(app.runtime.queue.get(job.id)!.status, 'cancelled');
     await context.close();
+    assert.deepEqual(problems, []);
+  });
+
+  test('run history filters after "Last hour": time fields show the whole value, Apply and Clear side by side', async () => {
+    for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 740 }]) {
+      const { context, page } = await signedInPage('admin', { viewport });
+      await page.goto(`${app.url}/dashboard/runs`);
+      await page.getByRole('link', { name: 'Last hour' }).click();
+      const apply = await page.getByRole('button', { name: 'Apply filters' }).boundingBox();
+      const clear = await page.getByRole('link', { name: 'Clear' }).boundingBox();
+      assert.ok(apply && clear);
+      assert.equal(clear.y, apply.y, `${viewport.width} px: Clear on the same row as Apply filters`);
+      assert.ok(clear.x > apply.x + apply.width, `${viewport.width} px: Clear to the right of Apply filters`);
+      // Each time field is at least as wide as the browser's own size for it (its whole value and
+      // the picker icon): compared with a copy of it left at its natural width.
+      const short = await page.evaluate(() => {
+        const doc = (globalThis as any).document;
+        return [...doc.querySelectorAll('input[type="datetime-local"]')].flatMap((input: any) => {
+          const natural = input.cloneNode();
+          natural.removeAttribute('id');
+          natural.style.width = 'auto';
+          input.parentElement.append(natural);
+          const need = natural.getBoundingClientRect().width;
+          natural.remove();
+          const has = input.getBoundingClientRect().width;
+          return has + 0.5 < need ? [`${input.name}: ${has} px of ${need} px`] : [];
+        });
+      });
+      assert.deepEqual(short, [], `${viewport.width} px: time fields too narrow`);
+      const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      assert.equal(overflow, 0);
+      await context.close();
+    }
     assert.deepEqual(problems, []);
   });
 

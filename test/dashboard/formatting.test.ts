@@ -99,7 +99,10 @@ describe('successRate', () => {
 
   test('nothing decided yet, and one run', () => {
     assert.deepEqual(successRate([jobRun('cancelled', at, at + 1)]), { percent: undefined, note: 'No run has succeeded or failed yet; 1 cancelled not counted' });
-    assert.deepEqual(successRate([jobRun('success', at, at + 1)]), { percent: 100, note: 'of the last run that succeeded or failed' });
+    assert.deepEqual(successRate([]), { percent: undefined, note: 'No run has succeeded or failed yet' });
+    assert.deepEqual(successRate([jobRun('success', at, at + 1)]), { percent: 100, note: 'from a single run, which succeeded' });
+    assert.deepEqual(successRate([jobRun('failed', at, at + 1, 'boom'), jobRun('cancelled', at, at + 1)]), { percent: 0, note: 'from a single run, which failed; 1 cancelled not counted' });
+    assert.deepEqual(successRate([jobRun('success', at, at + 1), jobRun('failed', at, at + 1, 'boom')]), { percent: 50, note: 'of the last 2 runs that succeeded or failed' });
   });
 });
 

@@ -125,7 +125,11 @@ describe('run history', () => {
     const text = textOf(page);
     assert.match(text, /Run system\.ping Failed/);
     assert.match(text, /Error connection reset/);
+    assert.match(page, /<div class="error-box" role="note" aria-label="Error">/);
     assert.match(text, /Duration 1\.5 s/);
+    // Detail pages show the exact UTC time (the script adds "(2 min ago)" after it, not instead).
+    assert.match(page, /Started<\/dt><dd><time datetime="[^"]+" data-rel="full">\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC<\/time>/);
+    assert.match(page, /Ended<\/dt><dd><time datetime="[^"]+" data-rel="full">/);
     assert.match(page, new RegExp(`href="/dashboard/queue/${job.id}"`));
     assert.match(text, /Trace id trace-1/);
     assert.match(page, /&quot;tried&quot;: 2/);
@@ -133,6 +137,18 @@ describe('run history', () => {
     assert.equal(missing.status, 404);
     assert.match(missing.headers.get('content-type')!, /text\/html/);
     assert.match(textOf(await missing.text()), /Run not found/);
+  });
+
+  test('a cancelled run is a neutral note with its time, not a red error; a longer message is shown', async () => {
+    const plain = run('system.ping', 5 * MIN, 800, 'cancelled', { error: 'Cancelled' });
+    const page = await h.html(`/dashboard/runs/${plain}`, cookie);
+    const detail = regionOf(page, 'run-detail');
+    assert.doesNotMatch(detail, /error-box/);
+    assert.match(detail, /<div class="outcome-note" role="note" aria-label="Cancelled"><p class="outcome-note-title">Cancelled at <time datetime="[^"]+" data-rel="full">[^<]+ UTC<\/time><\/p><\/div>/);
+    const terminated = run('system.ping', 4 * MIN, 900, 'cancelled', { error: 'Cancelled; the handler did not stop within 500 ms, so its thread was terminated' });
+    const detail2 = regionOf(await h.html(`/dashboard/runs/${terminated}`, cookie), 'run-detail');
+    assert.doesNotMatch(detail2, /error-box/);
+    assert.match(textOf(detail2), /Cancelled at \S+ \S+ UTC Cancelled; the handler did not stop within 500 ms, so its thread was terminated/);
   });
 });
 
@@ -167,6 +183,54 @@ describe('job page', () => {
     assert.doesNotMatch(chart, /<text[^>]*>median/, 'no median label drawn over the bars');
     assert.match(textOf(chart), /median 40 s/);
     assert.match(textOf(regionOf(page, 'job-summary')), /Success rate 75% of the last 4 runs that succeeded or failed; 1 cancelled, 1 skipped not counted/);
+  });
+
+  test('one run: a single time label under one centred bar of the usual width; the success note says so', async () => {
+    const name = 'history.single'; // runs only, no job file: it lives under the run history
+    run(name, 3 * HOUR, 2_000);
+    const page = await h.html(`/dashboard/jobs/${name}`, cookie);
+    const chart = regionOf(page, 'job-chart');
+    const bars = [...chart.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)].map((m) => ({ x: Number(m[1]), w: Number(m[2]) }));
+    assert.equal(bars.length, 1);
+    assert.equal(bars[0]!.w, 36, 'a bar as wide as in a full chart, not stretched');
+    assert.equal(bars[0]!.x + bars[0]!.w / 2, 64 + (960 - 64 - 12) / 2, 'centred in the plot');
+    const labels = [...chart.matchAll(/<text x="([\d.]+)" y="252" text-anchor="(\w+)" class="chart-label chart-time">([^<]+)<\/text>/g)];
+    assert.equal(labels.length, 1, 'one time label, not the same time twice');
+    assert.equal(labels[0]![2], 'middle');
+    assert.equal(Number(labels[0]![1]), 506);
+    assert.match(chart, /<title id="chart-title-history\.single">Duration of the last run of history\.single<\/title>/);
+    assert.match(chart, /<desc id="chart-desc-history\.single">1 run\. Shortest 2 s, median 2 s/);
+    assert.match(textOf(regionOf(page, 'job-summary')), /Success rate 100% from a single run, which succeeded/);
+    assert.match(page, /<a href="\/dashboard\/runs" aria-current="page">Runs<\/a>/);
+    assert.match(page, /<nav class="breadcrumbs" aria-label="Breadcrumb"><a href="\/dashboard\/runs">Runs<\/a>/);
+  });
+
+  test('two runs in the same minute: two labels with seconds, each growing away from its own bar', async () => {
+    const name = 'history.pair';
+    const start = Date.UTC(2026, 0, 5, 10, 0, 5);
+    for (const offset of [0, 30_000]) {
+      const id = openRun(h.db, { name, trigger: 'manual', owner: 'test', now: start + offset });
+      finishRun(h.db, id, { status: 'success', now: start + offset + 1_000 });
+    }
+    const chart = regionOf(await h.html(`/dashboard/jobs/${name}`, cookie), 'job-chart');
+    const bars = [...chart.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/g)].map((m) => ({ left: Number(m[1]), right: Number(m[1]) + Number(m[2]) }));
+    const labels = [...chart.matchAll(/<text x="([\d.]+)" y="252" text-anchor="(\w+)" class="chart-label chart-time">([^<]+)<\/text>/g)].map((m) => ({ x: Number(m[1]), anchor: m[2], text: m[3] }));
+    assert.deepEqual(labels, [
+      { x: bars[0]!.right, anchor: 'end', text: '2026-01-05 10:00:05' },
+      { x: bars[1]!.left, anchor: 'start', text: '2026-01-05 10:00:35' },
+    ]);
+  });
+
+  test('a queue job type lives under Queue: nav, breadcrumb and a link to its jobs in the queue', async () => {
+    const page = await h.html('/dashboard/jobs/system.sleep', cookie);
+    assert.match(page, /<a href="\/dashboard\/queue" aria-current="page">Queue<\/a>/);
+    assert.doesNotMatch(page, /<a href="\/dashboard" aria-current="page">/);
+    assert.match(page, /<nav class="breadcrumbs" aria-label="Breadcrumb"><a href="\/dashboard\/queue">Queue<\/a><span aria-hidden="true">\/<\/span><span aria-current="page">system\.sleep<\/span><\/nav>/);
+    assert.match(page, /<a class="button button-ghost" href="\/dashboard\/queue\?type=system\.sleep">Jobs in the queue<\/a>/);
+    // A scheduled job stays under the overview, where the scheduled jobs are listed.
+    const scheduled = await h.html('/dashboard/jobs/pruneHistory', cookie);
+    assert.match(scheduled, /<a href="\/dashboard" aria-current="page">Overview<\/a>/);
+    assert.match(scheduled, /<nav class="breadcrumbs" aria-label="Breadcrumb"><a href="\/dashboard">Overview<\/a>/);
   });
 
   test('settings show durations without zero sub-units', async () => {
@@ -223,7 +287,9 @@ describe('queue', () => {
     assert.ok(errors.indexOf('still full') < errors.indexOf('disk full'), 'newest error first');
     assert.match(errors, /Attempt 2 .* still full .*Attempt 1 .* disk full/);
     assert.match(regionOf(page, 'queue-job-attempts'), new RegExp(`data-run-id="${attempt}"`));
-    assert.match(page, /<a class="button button-danger" href="\/dashboard\/queue\/[^"]+\/cancel" data-dialog="cancel-dialog"/);
+    // A real button (not a link styled as one), in a form that GETs the confirmation page without script.
+    assert.match(page, new RegExp(`<form method="get" action="/dashboard/queue/${job.id}/cancel" class="inline-form"><button type="submit" class="button button-danger" data-dialog="cancel-dialog" aria-haspopup="dialog" id="cancel-button">Cancel job</button></form>`));
+    assert.doesNotMatch(page, /<a [^>]*data-dialog/);
     assert.doesNotMatch(regionOf(page, 'queue-job-head'), /Retry job/);
     assert.match(page, /<dialog id="cancel-dialog" class="dialog" aria-labelledby="cancel-dialog-title"/);
     const confirm = await h.html(`/dashboard/queue/${job.id}/cancel`, cookie);
@@ -259,6 +325,27 @@ describe('queue', () => {
     const failed = regionOf(await h.html(`/dashboard/queue/${job.id}`, cookie), 'queue-job-head');
     assert.match(failed, /class="error-box" role="note" aria-label="Last error"/);
     assert.match(textOf(failed), /Last error disk full/);
+  });
+
+  test('a cancelled job is a neutral note with when it happened; a thread that had to be terminated is said too', async () => {
+    const job = h.queue.enqueue({ type: 'system.ping', runAt: Date.now() + HOUR }).job;
+    h.queue.cancel(job.id);
+    const head = regionOf(await h.html(`/dashboard/queue/${job.id}`, cookie), 'queue-job-head');
+    assert.doesNotMatch(head, /error-box|Last error/);
+    assert.match(head, /<div class="outcome-note" role="note" aria-label="Cancelled"><p class="outcome-note-title">Cancelled by an operator at <time datetime="[^"]+" data-rel="full">[^<]+ UTC<\/time><\/p><\/div>/);
+    const message = 'Cancelled; the handler did not stop within 500 ms, so its thread was terminated';
+    setJob(job.id, { last_error: message, error_log: JSON.stringify([{ at: new Date().toISOString(), attempt: 1, message }]) });
+    const page = await h.html(`/dashboard/queue/${job.id}`, cookie);
+    const terminated = regionOf(page, 'queue-job-head');
+    assert.doesNotMatch(terminated, /error-box|Last error/);
+    assert.match(terminated, /class="outcome-note"/);
+    assert.match(textOf(terminated), new RegExp(`Cancelled by an operator at \\S+ \\S+ UTC ${message}`));
+    assert.match(regionOf(page, 'queue-job-errors'), /<li class="error-log-entry error-log-entry-neutral">/);
+    // The list shows its message muted, not as an error.
+    const list = regionOf(await h.html('/dashboard/queue?status=cancelled&type=system.ping', cookie), 'queue-table');
+    assert.match(list, /<td class="cell-muted">Cancelled; the handler did not stop/);
+    // Facts carry exact times too.
+    assert.match(regionOf(page, 'queue-job-facts'), /Created<\/dt><dd><time datetime="[^"]+" data-rel="full">/);
   });
 
   test('the enqueue form lists every job type, with an example payload and the schema fields', async () => {

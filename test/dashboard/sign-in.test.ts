@@ -149,6 +149,24 @@ describe('signing in', () => {
     await refused(await token('admin', { secret: 'another-secret-that-is-at-least-32-bytes-long' }), /not signed with this server's JWT_SECRET\. .*with the server's DATABASE_PATH/);
   });
 
+  test('a refused token stays in the field (escaped), and never in a URL', async () => {
+    const expired = await signToken({ sub: 'alice', role: 'admin', ttlSeconds: 60 }, TEST_SECRET, Date.now() - 3_600_000);
+    const res = await h.post('/dashboard/sign-in', { token: expired, next: '/dashboard/queue' });
+    assert.equal(res.status, 401);
+    assert.equal(res.headers.get('location'), null);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    const page = await res.text();
+    assert.match(page, new RegExp(`<input type="text" id="token" name="token" required="" value="${expired.replaceAll('.', '\\.')}"`));
+    // Only in that field: no link, form action or hidden field carries it.
+    assert.equal(page.split(expired).length - 1, 1);
+    assert.match(page, /<form method="post" action="\/dashboard\/sign-in" id="sign-in-form"/);
+    // What was pasted is the user's own input, but it is escaped like anything else.
+    const odd = await h.post('/dashboard/sign-in', { token: '"><script>alert(1)</script>' });
+    const oddPage = await odd.text();
+    assert.match(oddPage, /value="&quot;&gt;&lt;script&gt;alert\(1\)&lt;\/script&gt;"/);
+    assert.doesNotMatch(oddPage, /<script>alert/);
+  });
+
   test('an expired token is refused', async () => {
     await refused(await signToken({ sub: 'alice', role: 'admin', ttlSeconds: 60 }, TEST_SECRET, Date.now() - 3_600_000), /This token has expired/);
   });

@@ -6,8 +6,8 @@
 //   never inside a region; focus and open <details> survive a swap; polling pauses while the tab is
 //   hidden and after the session ends (a banner then says so).
 // - Forms marked data-enhance are posted in the background; the page refreshes in place.
-// - Links marked data-dialog open their confirmation <dialog> instead of the confirmation page.
-// - Times get relative wording ("3 min ago") and a local-time tooltip.
+// - Buttons marked data-dialog open their confirmation <dialog> instead of the confirmation page.
+// - Times get relative wording ("3 min ago", or after the UTC time on detail pages) and a local-time tooltip.
 // - The sign-in page reads a token from the #token= fragment, clears it and signs in.
 
 const LIVE_HEADER = 'X-Nightshift-Live';
@@ -47,7 +47,8 @@ function formatTimes(root) {
     if (Number.isNaN(ms)) continue;
     if (!el.dataset.abs) el.dataset.abs = el.textContent.trim();
     const rel = relative(ms, now);
-    const text = rel ?? el.dataset.abs;
+    // data-rel="full" (detail pages): keep the exact time and add the relative one after it.
+    const text = el.dataset.rel === 'full' ? (rel ? `${el.dataset.abs} (${rel})` : el.dataset.abs) : (rel ?? el.dataset.abs);
     if (el.textContent !== text) el.textContent = text;
     if (!el.title) el.title = `${new Date(ms).toLocaleString()} (your time) · ${el.dataset.abs}`;
   }
@@ -197,6 +198,18 @@ function applyRegions(doc) {
       announce(said);
     }
   }
+  dropSettledFlash();
+}
+
+/** "Cancel requested…" is stale once a live region shows the job settled (data-settled): drop it. */
+function dropSettledFlash() {
+  if (!document.querySelector('[data-live] [data-settled]')) return;
+  const slot = document.getElementById('flash');
+  const stale = slot?.querySelector('.flash[data-until-settled]');
+  if (!stale) return;
+  const hadFocus = stale.contains(document.activeElement);
+  stale.remove();
+  if (hadFocus) document.getElementById('main')?.focus({ preventScroll: true });
 }
 
 async function refresh() {
@@ -301,16 +314,17 @@ document.addEventListener('submit', async (event) => {
 /* ---------- Confirmation dialogs ---------- */
 
 document.addEventListener('click', (event) => {
-  const link = event.target instanceof Element ? event.target.closest('a[data-dialog]') : null;
-  if (!link) return;
-  const dialog = document.getElementById(link.dataset.dialog);
-  if (!(dialog instanceof HTMLDialogElement)) return; // no dialog support: follow the link to the page
+  // A button in a form that GETs the confirmation page: with the script, the dialog opens instead.
+  const opener = event.target instanceof Element ? event.target.closest('[data-dialog]') : null;
+  if (!opener) return;
+  const dialog = document.getElementById(opener.dataset.dialog);
+  if (!(dialog instanceof HTMLDialogElement)) return; // no dialog support: the form opens the page
   event.preventDefault();
   dialog.showModal();
-  // The browser gives focus back to the link on close, unless a refresh replaced the link while
-  // the dialog was open: then focus the fresh link of the same id rather than the page's top.
+  // The browser gives focus back to the button on close, unless a refresh replaced the button while
+  // the dialog was open: then focus the fresh button of the same id rather than the page's top.
   // (After a confirmed action the form handler decides where focus goes.)
-  const openerId = link.id;
+  const openerId = opener.id;
   dialog.addEventListener(
     'close',
     () => {

@@ -75,7 +75,7 @@ export function actionRoutes(dash: Dashboard) {
     if (outcome === 'not_found') return queueJobNotFound(c, dash);
     logger.info('Cancel requested from the dashboard', { jobId: id, outcome, sub: c.get('session').sub });
     if (outcome === 'cancelled') setFlash(c, { tone: 'success', text: 'Job cancelled.' });
-    else if (outcome === 'cancelling') setFlash(c, { tone: 'info', text: 'Cancel requested: the job stops at its next check, or its thread is terminated after the grace period.' });
+    else if (outcome === 'cancelling') setFlash(c, { tone: 'info', text: 'Cancel requested: the job stops at its next check, or its thread is terminated after the grace period.', untilSettled: true });
     else setFlash(c, { tone: 'error', text: `This job already finished (${job!.status}): there was nothing to cancel.` });
     return c.redirect(dashboardPaths.queueJob(id), 303);
   });

@@ -14,7 +14,7 @@ import { EnqueuePage } from '../pages/enqueue.tsx';
 import { JobPage } from '../pages/job.tsx';
 import { MessagePage } from '../pages/message.tsx';
 import { OverviewPage } from '../pages/overview.tsx';
-import { QueueJobPage, canCancel, canRetry } from '../pages/queue-job.tsx';
+import { QueueJobPage, canCancel, canRetry, isSettled } from '../pages/queue-job.tsx';
 import { QueuePage } from '../pages/queue.tsx';
 import { RunPage } from '../pages/run.tsx';
 import { RunsPage } from '../pages/runs.tsx';
@@ -114,7 +114,11 @@ export function pageRoutes(dash: Dashboard) {
     const job = queue.get(c.req.param('id'));
     if (!job) return notFoundPage(c, dash, 'Queue job not found', 'No queue job has this id. Finished jobs are deleted after the retention period.', { href: dashboardPaths.queue, label: 'Back to the queue' });
     const attempts = listRuns(db, { jobId: job.id, limit: 100 });
-    return sendPage(c, <QueueJobPage shell={shellFor(c, dash)} model={{ job, attempts }} />);
+    const shell = shellFor(c, dash);
+    // "Cancel requested" is stale if the job already stopped: say how it ended instead (the badge
+    // and the note show the rest).
+    if (shell.flash?.untilSettled && isSettled(job)) shell.flash = job.status === 'cancelled' ? { tone: 'success', text: 'Job cancelled.' } : undefined;
+    return sendPage(c, <QueueJobPage shell={shell} model={{ job, attempts }} />);
   });
 
   for (const action of ['cancel', 'retry'] as const) {

@@ -16,6 +16,9 @@ import { requireSession } from './guard.tsx';
 // Own keys only: `in` would also accept "toString" or "__proto__" from the query string.
 const isReason = (value: string | undefined): value is SignInReason => value !== undefined && Object.hasOwn(SIGN_IN_REASONS, value);
 
+/** How much of a refused token the sign-in page shows again in its field. */
+const MAX_TOKEN_ECHO = 20_000;
+
 export function signInRoutes(dash: Dashboard) {
   const { logger } = dash.deps;
   const shell = { assets: dash.assets };
@@ -80,7 +83,9 @@ export function signInRoutes(dash: Dashboard) {
     }
     if (!verdict.ok) {
       logger.warn('Dashboard sign-in refused', { why: verdict.message });
-      return sendPage(c, <SignInPage shell={shell} error={verdict.message} next={next} />, 401);
+      // Keep what was pasted (capped: a token and the output around it are a few hundred characters).
+      const pasted = typeof form.token === 'string' ? form.token.slice(0, MAX_TOKEN_ECHO) : undefined;
+      return sendPage(c, <SignInPage shell={shell} error={verdict.message} token={pasted} next={next} />, 401);
     }
     const { session, cookie } = dash.sessions.issue({ sub: verdict.claims.sub, role: verdict.claims.role });
     setSessionCookie(c, cookie, session);

@@ -94,7 +94,7 @@ export function RunsTable(props: { runs: JobRun[]; caption: string; showJob?: bo
               <td class="num nowrap">
                 <Duration ms={run.durationMs} runningSince={run.status === 'running' ? run.startedAt : null} />
               </td>
-              <td class={run.error ? 'cell-error' : 'cell-muted'}>{runSummary(run)}</td>
+              <td class={run.error && run.status !== 'cancelled' && run.status !== 'skipped' ? 'cell-error' : 'cell-muted'}>{runSummary(run)}</td>
             </tr>
           ))}
         </tbody>

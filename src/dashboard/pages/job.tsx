@@ -7,7 +7,7 @@ import type { JobStatus } from '../../scheduler/status.ts';
 import { dashboardPaths, queryString } from '../paths.ts';
 import { DurationChart, durationStats } from '../views/chart.tsx';
 import { formatDuration } from '../views/format.ts';
-import { Layout, type Shell } from '../views/layout.tsx';
+import { Layout, type NavSection, type Shell } from '../views/layout.tsx';
 import { Badge, Breadcrumbs, Facts, Live, PageHeader, Panel, PanelLink, Time } from '../views/ui.tsx';
 import { RunNowButton, RunsTable } from './common.tsx';
 
@@ -50,10 +50,20 @@ export function successRate(runs: readonly JobRun[]): SuccessRate {
   const left = NOT_COUNTED.map(([status, word]) => [count(status), word] as const).filter(([n]) => n > 0);
   const leftOut = left.length ? `; ${left.map(([n, word]) => `${n} ${word}`).join(', ')} not counted` : '';
   if (decided === 0) return { percent: undefined, note: `No run has succeeded or failed yet${leftOut}` };
-  return {
-    percent: Math.round((success / decided) * 100),
-    note: `of the last ${decided === 1 ? 'run' : `${decided} runs`} that succeeded or failed${leftOut}`,
-  };
+  const percent = Math.round((success / decided) * 100);
+  // "100% of the last run" reads oddly: with one run, say what the percentage stands for.
+  if (decided === 1) return { percent, note: `from a single run, which ${success ? 'succeeded' : 'failed'}${leftOut}` };
+  return { percent, note: `of the last ${decided} runs that succeeded or failed${leftOut}` };
+}
+
+/**
+ * Where a job lives in the navigation: a scheduled job is on the overview, a queue-only job type
+ * under the queue, and a job known only from its runs (no job file now) under the run history.
+ */
+export function homeOf(model: Pick<JobPageModel, 'status' | 'queue'>): { section: NavSection; crumb: { href: string; label: string } } {
+  if (model.status) return { section: 'overview', crumb: { href: dashboardPaths.overview, label: 'Overview' } };
+  if (model.queue) return { section: 'queue', crumb: { href: dashboardPaths.queue, label: 'Queue' } };
+  return { section: 'runs', crumb: { href: dashboardPaths.runs, label: 'Runs' } };
 }
 
 export function JobPage(props: { shell: Shell; model: JobPageModel }) {
@@ -61,9 +71,10 @@ export function JobPage(props: { shell: Shell; model: JobPageModel }) {
   const status = model.status;
   const stats = durationStats(model.runs);
   const rate = successRate(model.runs);
+  const home = homeOf(model);
   return (
-    <Layout shell={shell} title={model.name} section="overview">
-      <Breadcrumbs trail={[{ href: dashboardPaths.overview, label: 'Overview' }]} current={model.name} />
+    <Layout shell={shell} title={model.name} section={home.section}>
+      <Breadcrumbs trail={[home.crumb]} current={model.name} />
       <PageHeader
         eyebrow={status ? 'Scheduled job' : 'Queue job type'}
         title={<span class="mono">{model.name}</span>}
@@ -71,9 +82,16 @@ export function JobPage(props: { shell: Shell; model: JobPageModel }) {
         actions={
           <>
             {model.queue ? (
-              <a class="button button-ghost" href={`${dashboardPaths.enqueue}${queryString({ type: model.name })}`}>
-                Enqueue
-              </a>
+              <>
+                {status ? null : (
+                  <a class="button button-ghost" href={`${dashboardPaths.queue}${queryString({ type: model.name })}`}>
+                    Jobs in the queue
+                  </a>
+                )}
+                <a class="button button-ghost" href={`${dashboardPaths.enqueue}${queryString({ type: model.name })}`}>
+                  Enqueue
+                </a>
+              </>
             ) : null}
             {status ? (
               <Live id="job-run-now" class="inline-live">

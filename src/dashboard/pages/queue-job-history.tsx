@@ -3,7 +3,7 @@
 // A queue job's error log and the runs of its attempts. Runs are numbered in order ("Run 3") and
 // carry the queue's attempt number within their round ("attempt 1 of 3"), with a "Retried by hand"
 // marker between rounds: a manual retry resets the attempt counter, so the number alone is ambiguous.
-import type { AttemptHistory, RunInHistory } from '../data/attempt-history.ts';
+import type { AttemptHistory, ErrorInHistory, RunInHistory } from '../data/attempt-history.ts';
 import { dashboardPaths } from '../paths.ts';
 import { Badge, Duration, Empty, TableWrap, Time, truncate } from '../views/ui.tsx';
 
@@ -15,6 +15,12 @@ function attemptLabel(item: Pick<RunInHistory, 'attempt' | 'counted'>, maxAttemp
   return item.attempt === undefined ? '—' : `${item.attempt} of ${maxAttempts}`;
 }
 
+/** An error-log entry written by a cancel (its run says so; else the queue's own wording). */
+function isCancellation(item: ErrorInHistory, history: AttemptHistory): boolean {
+  const run = item.runNumber !== undefined ? history.runs[item.runNumber - 1]?.run : undefined;
+  return run ? run.status === 'cancelled' : /^Cancelled(?: before it started)?(?:$|;)/.test(item.entry.message);
+}
+
 export function ErrorLog(props: { history: AttemptHistory; maxAttempts: number }) {
   const { errors } = props.history;
   if (errors.length === 0) return <p class="muted">No errors recorded.</p>;
@@ -24,13 +30,13 @@ export function ErrorLog(props: { history: AttemptHistory; maxAttempts: number }
     <ol class="error-log">
       {items.map((item) => (
         <>
-          <li class="error-log-entry">
+          <li class={isCancellation(item, props.history) ? 'error-log-entry error-log-entry-neutral' : 'error-log-entry'}>
             <div class="error-log-meta">
               {item.runNumber !== undefined ? (
                 <a class="chip chip-link" href={`#run-${item.runNumber}`}>{`Run ${item.runNumber}`}</a>
               ) : null}
               <span class="chip">{`Attempt ${item.entry.attempt} of ${props.maxAttempts}`}</span>
-              <Time iso={item.entry.at} />
+              <Time iso={item.entry.at} full />
             </div>
             <pre class="error-text">{item.entry.message}</pre>
           </li>
@@ -82,7 +88,7 @@ export function AttemptsTable(props: { history: AttemptHistory; maxAttempts: num
                 <td class="num nowrap">
                   <Duration ms={item.run.durationMs} runningSince={item.run.status === 'running' ? item.run.startedAt : null} />
                 </td>
-                <td class={item.run.error ? 'cell-error' : 'cell-muted'}>{item.run.error ? truncate(item.run.error) : ''}</td>
+                <td class={item.run.error && item.run.status !== 'cancelled' ? 'cell-error' : 'cell-muted'}>{item.run.error ? truncate(item.run.error) : ''}</td>
               </tr>
               {item.retriedBefore ? (
                 <tr class="history-divider-row">

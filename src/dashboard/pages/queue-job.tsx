@@ -9,7 +9,7 @@ import { dashboardPaths } from '../paths.ts';
 import { attemptHistory } from '../data/attempt-history.ts';
 import { formatCount, plural, shortId } from '../views/format.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
-import { Badge, Breadcrumbs, CsrfField, Facts, JsonBlock, Live, PageHeader, Panel, Time } from '../views/ui.tsx';
+import { Badge, Breadcrumbs, CsrfField, Facts, JsonBlock, Live, OutcomeNote, PageHeader, Panel, Time } from '../views/ui.tsx';
 import { AttemptsTable, ErrorLog } from './queue-job-history.tsx';
 
 export interface QueueJobPageModel {
@@ -19,6 +19,8 @@ export interface QueueJobPageModel {
 
 export const canCancel = (job: QueueJob) => job.status === 'pending' || job.status === 'processing';
 export const canRetry = (job: QueueJob) => job.status === 'failed' || job.status === 'cancelled';
+/** Finished one way or another: nothing about it is under way any more. */
+export const isSettled = (job: QueueJob) => job.status === 'completed' || job.status === 'failed' || job.status === 'cancelled';
 
 export const CONFIRM_TEXT = {
   cancel: {
@@ -48,7 +50,8 @@ function ProgressPanel(props: { job: QueueJob }) {
   const indeterminate = job.status === 'processing' && job.progress.totalItems === null;
   const text = progressText(job);
   return (
-    <div class={`progress-panel progress-${job.status}`}>
+    // data-settled tells the script that a message about a pending change ("Cancel requested") is stale.
+    <div class={`progress-panel progress-${job.status}`} data-settled={isSettled(job) ? '' : undefined}>
       <div class="progress-head">
         <span id="job-progress-label" class="progress-label">
           Progress
@@ -76,19 +79,28 @@ function ProgressPanel(props: { job: QueueJob }) {
   );
 }
 
+/**
+ * Cancel and retry are buttons (they act, they do not go somewhere). Each sits in a form that GETs
+ * the confirmation page, so without the script it still works; the script opens the dialog named
+ * by data-dialog instead.
+ */
 function Actions(props: { job: QueueJob }) {
   const { job } = props;
   return (
     <div class="button-row">
       {canCancel(job) ? (
-        <a class="button button-danger" href={dashboardPaths.cancel(job.id)} data-dialog="cancel-dialog" id="cancel-button">
-          Cancel job
-        </a>
+        <form method="get" action={dashboardPaths.cancel(job.id)} class="inline-form">
+          <button type="submit" class="button button-danger" data-dialog="cancel-dialog" aria-haspopup="dialog" id="cancel-button">
+            Cancel job
+          </button>
+        </form>
       ) : null}
       {canRetry(job) ? (
-        <a class="button" href={dashboardPaths.retry(job.id)} data-dialog="retry-dialog" id="retry-button">
-          Retry job
-        </a>
+        <form method="get" action={dashboardPaths.retry(job.id)} class="inline-form">
+          <button type="submit" class="button" data-dialog="retry-dialog" aria-haspopup="dialog" id="retry-button">
+            Retry job
+          </button>
+        </form>
       ) : null}
     </div>
   );
@@ -100,6 +112,18 @@ function Actions(props: { job: QueueJob }) {
  */
 function LastError(props: { job: QueueJob }) {
   const { job } = props;
+  // A cancel is an operator's choice, not a failure: a neutral note. The message is shown when it
+  // says more than "Cancelled" (a thread that had to be terminated, a job cancelled before it started).
+  if (job.status === 'cancelled') {
+    return (
+      <OutcomeNote
+        label="Cancelled"
+        title={<>Cancelled by an operator{job.completedAt ? <> at <Time iso={job.completedAt} full /></> : null}</>}
+        message={job.lastError}
+        hideMessage="Cancelled"
+      />
+    );
+  }
   // Completing a job clears last_error; a row completed by an older version may still carry one.
   if (!job.lastError || job.status === 'completed') return null;
   if (job.status === 'pending' || job.status === 'processing') {
@@ -118,7 +142,7 @@ function LastError(props: { job: QueueJob }) {
   );
 }
 
-/** The confirmation as a modal dialog (the script opens it; without script the link leads to a page). */
+/** The confirmation as a modal dialog (the script opens it; without script the button's form leads to a page). */
 function ConfirmDialog(props: { id: string; action: string; text: (typeof CONFIRM_TEXT)['cancel']; csrf: string; danger?: boolean }) {
   return (
     <dialog id={props.id} class="dialog" aria-labelledby={`${props.id}-title`} aria-describedby={`${props.id}-body`}>
@@ -175,11 +199,11 @@ export function QueueJobPage(props: { shell: Shell; model: QueueJobPageModel }) 
                 // A retry by hand restarts the count: say so, or "1 of 3" reads as the job's first try.
                 ['Attempts', `${job.attempts} of ${job.maxAttempts}${history.retries === 0 ? '' : history.retries === 1 ? ', counted since the retry by hand' : `, counted since the last of ${plural(history.retries, 'retry', 'retries')} by hand`}`],
                 ['Priority', String(job.priority)],
-                ['Run at', <Time iso={job.runAt} />],
-                ['Created', <Time iso={job.createdAt} />],
-                ['Started', <Time iso={job.startedAt} empty="Not yet" />],
-                ['Finished', <Time iso={job.completedAt} empty="Not yet" />],
-                ['Updated', <Time iso={job.updatedAt} />],
+                ['Run at', <Time iso={job.runAt} full />],
+                ['Created', <Time iso={job.createdAt} full />],
+                ['Started', <Time iso={job.startedAt} empty="Not yet" full />],
+                ['Finished', <Time iso={job.completedAt} empty="Not yet" full />],
+                ['Updated', <Time iso={job.updatedAt} full />],
               ]}
             />
           </Live>

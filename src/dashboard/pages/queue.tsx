@@ -95,7 +95,7 @@ function JobsTable(props: { jobs: QueueJob[] }) {
               <td class="nowrap">
                 <Time iso={job.createdAt} />
               </td>
-              <td class="cell-error">{truncate(job.lastError, 100)}</td>
+              <td class={job.status === 'cancelled' ? 'cell-muted' : 'cell-error'}>{truncate(job.lastError, 100)}</td>
             </tr>
           ))}
         </tbody>

@@ -5,7 +5,7 @@ import type { JobRun } from '../../runs/ledger.ts';
 import { dashboardPaths } from '../paths.ts';
 import { shortId } from '../views/format.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
-import { Badge, Breadcrumbs, Duration, Facts, JsonBlock, Live, PageHeader, Panel, Time } from '../views/ui.tsx';
+import { Badge, Breadcrumbs, Duration, Facts, JsonBlock, Live, OutcomeNote, PageHeader, Panel, Time } from '../views/ui.tsx';
 import { RunNowButton, triggerLabel } from './common.tsx';
 
 export interface RunPageModel {
@@ -13,6 +13,25 @@ export interface RunPageModel {
   /** Set when the job is scheduled here: the page offers "Run again". */
   canRunAgain: boolean;
   jobRunning: boolean;
+}
+
+/**
+ * How the run ended, when there is something to say: a failure (or an abandoned run) is a red
+ * alert; a cancel or a skip is nobody's failure, so it is a neutral note.
+ */
+function Outcome(props: { run: JobRun }) {
+  const { run } = props;
+  if (run.status === 'cancelled') {
+    return <OutcomeNote label="Cancelled" title={<>Cancelled{run.endedAt ? <> at <Time iso={run.endedAt} full /></> : null}</>} message={run.error} hideMessage="Cancelled" />;
+  }
+  if (run.status === 'skipped') return <OutcomeNote label="Skipped" title="Skipped: this run did not happen" message={run.error} />;
+  if (!run.error) return null;
+  return (
+    <div class="error-box" role="note" aria-label="Error">
+      <p class="error-box-title">Error</p>
+      <pre class="error-text">{run.error}</pre>
+    </div>
+  );
 }
 
 export function RunPage(props: { shell: Shell; model: RunPageModel }) {
@@ -41,20 +60,15 @@ export function RunPage(props: { shell: Shell; model: RunPageModel }) {
             ) : undefined
           }
         />
-        {run.error ? (
-          <div class="error-box" role="note" aria-label="Error">
-            <p class="error-box-title">{run.status === 'skipped' ? 'Why it was skipped' : 'Error'}</p>
-            <pre class="error-text">{run.error}</pre>
-          </div>
-        ) : null}
+        <Outcome run={run} />
         <div class="grid-2">
           <Panel title="Timing" id="timing">
             <Facts
               items={[
                 ['Status', <Badge status={run.status} />],
                 ['Trigger', <span class="chip">{triggerLabel(run.trigger)}</span>],
-                ['Started', <Time iso={run.startedAt} />],
-                ['Ended', <Time iso={run.endedAt} empty={run.status === 'running' ? 'Still running' : '—'} />],
+                ['Started', <Time iso={run.startedAt} full />],
+                ['Ended', <Time iso={run.endedAt} full empty={run.status === 'running' ? 'Still running' : '—'} />],
                 ['Duration', <Duration ms={run.durationMs} runningSince={run.status === 'running' ? run.startedAt : null} />],
               ]}
             />

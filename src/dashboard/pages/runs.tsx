@@ -32,34 +32,40 @@ function Filters(props: { model: RunsPageModel }) {
   const names = query.job && !jobNames.includes(query.job) ? [...jobNames, query.job] : jobNames;
   const active = Object.values(filterParams(query)).some((v) => v !== undefined);
   return (
-    <form method="get" action={dashboardPaths.runs} class="filters" aria-label="Filter runs">
-      <SelectField id="f-job" name="job" label="Job" value={query.job} anyLabel="All jobs" options={names.map((n) => ({ value: n, label: n }))} />
-      <SelectField id="f-status" name="status" label="Status" value={query.status} anyLabel="Any status" options={RUN_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))} />
-      <SelectField id="f-trigger" name="trigger" label="Trigger" value={query.trigger} anyLabel="Any trigger" options={RUN_TRIGGERS.map((t) => ({ value: t, label: triggerLabel(t) }))} />
-      <div class="field">
-        <label for="f-from">Started from (UTC)</label>
-        <input type="datetime-local" id="f-from" name="from" value={query.from ?? ''} />
+    // Two rows: the fields (they wrap by width, the time fields wide enough for a full date and
+    // time), then the buttons and the quick ranges. Buttons never stack: "Clear" sits beside "Apply".
+    <form method="get" action={dashboardPaths.runs} class="run-filters" aria-label="Filter runs">
+      <div class="run-filter-fields">
+        <SelectField id="f-job" name="job" label="Job" value={query.job} anyLabel="All jobs" options={names.map((n) => ({ value: n, label: n }))} />
+        <SelectField id="f-status" name="status" label="Status" value={query.status} anyLabel="Any status" options={RUN_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))} />
+        <SelectField id="f-trigger" name="trigger" label="Trigger" value={query.trigger} anyLabel="Any trigger" options={RUN_TRIGGERS.map((t) => ({ value: t, label: triggerLabel(t) }))} />
+        <div class="field field-time">
+          <label for="f-from">Started from (UTC)</label>
+          <input type="datetime-local" id="f-from" name="from" value={query.from ?? ''} />
+        </div>
+        <div class="field field-time">
+          <label for="f-to">Started before (UTC)</label>
+          <input type="datetime-local" id="f-to" name="to" value={query.to ?? ''} />
+        </div>
       </div>
-      <div class="field">
-        <label for="f-to">Started before (UTC)</label>
-        <input type="datetime-local" id="f-to" name="to" value={query.to ?? ''} />
+      <div class="run-filter-footer">
+        <div class="filter-actions">
+          <button type="submit" class="button">
+            Apply filters
+          </button>
+          {active ? (
+            <a href={dashboardPaths.runs} class="button button-ghost">
+              Clear
+            </a>
+          ) : null}
+        </div>
+        <p class="presets">
+          <span class="muted">Quick range:</span>
+          {PRESETS.map((p) => (
+            <a href={`${dashboardPaths.runs}${queryString({ ...filterParams(query), from: toUtcLocal(now - p.ms), to: undefined })}`}>{p.label}</a>
+          ))}
+        </p>
       </div>
-      <div class="filter-actions">
-        <button type="submit" class="button">
-          Apply filters
-        </button>
-        {active ? (
-          <a href={dashboardPaths.runs} class="button button-ghost">
-            Clear
-          </a>
-        ) : null}
-      </div>
-      <p class="presets">
-        <span class="muted">Quick range:</span>
-        {PRESETS.map((p) => (
-          <a href={`${dashboardPaths.runs}${queryString({ ...filterParams(query), from: toUtcLocal(now - p.ms), to: undefined })}`}>{p.label}</a>
-        ))}
-      </p>
     </form>
   );
 }

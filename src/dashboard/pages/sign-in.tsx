@@ -19,6 +19,8 @@ export function SignInPage(props: {
   shell: Shell;
   reason?: SignInReason;
   error?: string;
+  /** What was pasted, kept after a failed sign-in so it can be fixed rather than pasted again. */
+  token?: string;
   next?: string;
   signedInAs?: Session;
 }) {
@@ -50,6 +52,8 @@ export function SignInPage(props: {
               id="token"
               name="token"
               required
+              // Only ever re-rendered into this POST form's field (escaped; the page is no-store), never into a URL.
+              value={props.token}
               spellcheck={false}
               autocomplete="off"
               autocapitalize="off"

@@ -67,6 +67,47 @@ export function axisTicks(maxMs: number): AxisTicks {
 const tone = (status: string) =>
   status === 'success' ? 'ok' : status === 'failed' || status === 'abandoned' ? 'bad' : status === 'running' ? 'busy' : 'muted';
 
+/** Bars have room for at least this many runs: fewer runs get bars of the same width, centred. */
+const MIN_SLOTS = 10;
+const MAX_BAR_WIDTH = 36;
+/** Rough width of a character of an axis label (13 px system font), to keep labels inside the chart. */
+const LABEL_CHAR_WIDTH = 7.5;
+
+interface TimeLabel {
+  text: string;
+  x: number;
+  anchor: 'start' | 'middle' | 'end';
+}
+
+/**
+ * The start times under the x axis: the oldest and newest run. One label when there is one run
+ * (or every run started in the same second); seconds shown when both fall in the same minute.
+ * When the bars are centred (few runs), each label grows outwards from its own bar, so the two
+ * never overlap.
+ */
+export function timeLabels(startedAt: readonly string[], bars: { left: number; right: number }[]): TimeLabel[] {
+  const minute = (iso: string) => formatTime(iso).slice(0, 16);
+  const second = (iso: string) => formatTime(iso).slice(0, 19);
+  const first = startedAt[0]!;
+  const last = startedAt[startedAt.length - 1]!;
+  const format = minute(first) === minute(last) ? second : minute;
+  if (startedAt.length === 1 || format(first) === format(last)) {
+    const left = bars[0]!.left;
+    const right = bars[bars.length - 1]!.right;
+    return [{ text: format(first), x: (left + right) / 2, anchor: 'middle' }];
+  }
+  const firstText = format(first);
+  const lastText = format(last);
+  const firstBar = bars[0]!;
+  const lastBar = bars[bars.length - 1]!;
+  const fitsLeft = firstBar.right - firstText.length * LABEL_CHAR_WIDTH >= 0;
+  const fitsRight = lastBar.left + lastText.length * LABEL_CHAR_WIDTH <= WIDTH;
+  return [
+    fitsLeft && bars.length < MIN_SLOTS ? { text: firstText, x: firstBar.right, anchor: 'end' } : { text: firstText, x: PAD.left, anchor: 'start' },
+    fitsRight && bars.length < MIN_SLOTS ? { text: lastText, x: lastBar.left, anchor: 'start' } : { text: lastText, x: WIDTH - PAD.right, anchor: 'end' },
+  ];
+}
+
 export function DurationChart(props: { runs: readonly JobRun[]; jobName: string }) {
   const runs = props.runs.filter((r) => r.durationMs !== null && r.status !== 'skipped').slice().reverse(); // oldest first
   const stats = durationStats(runs);
@@ -75,16 +116,25 @@ export function DurationChart(props: { runs: readonly JobRun[]; jobName: string 
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   const { ticks, unit } = axisTicks(stats.max);
   const top = ticks[ticks.length - 1]!;
-  const slot = plotW / Math.max(runs.length, 10);
-  const barW = Math.max(2, Math.min(36, slot * 0.72));
+  // A run gets a slot of at least a tenth of the width; with fewer runs the bars keep that width
+  // and sit centred, rather than one fat bar or a lone bar at the far left.
+  const slot = plotW / Math.max(runs.length, MIN_SLOTS);
+  const barW = Math.max(2, Math.min(MAX_BAR_WIDTH, slot * 0.72));
+  const offset = (plotW - runs.length * slot) / 2;
+  const bars = runs.map((_, i) => {
+    const left = PAD.left + offset + i * slot + (slot - barW) / 2;
+    return { left, right: left + barW };
+  });
   const y = (ms: number) => PAD.top + plotH - (ms / top) * plotH;
   const titleId = `chart-title-${props.jobName}`;
   const descId = `chart-desc-${props.jobName}`;
-  const summary = `${stats.count} runs, oldest on the left. Shortest ${formatDuration(stats.min)}, median ${formatDuration(stats.median)}, 95th percentile ${formatDuration(stats.p95)}, longest ${formatDuration(stats.max)}${stats.failed ? `; ${stats.failed} failed` : ''}.`;
+  const counted = stats.count === 1 ? '1 run' : `${stats.count} runs, oldest on the left`;
+  const summary = `${counted}. Shortest ${formatDuration(stats.min)}, median ${formatDuration(stats.median)}, 95th percentile ${formatDuration(stats.p95)}, longest ${formatDuration(stats.max)}${stats.failed ? `; ${stats.failed} failed` : ''}.`;
+  const title = stats.count === 1 ? `Duration of the last run of ${props.jobName}` : `Duration of the last ${stats.count} runs of ${props.jobName}`;
   return (
     <figure class="chart">
       <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby={`${titleId} ${descId}`} class="chart-svg" preserveAspectRatio="xMidYMid meet">
-        <title id={titleId}>{`Duration of the last ${stats.count} runs of ${props.jobName}`}</title>
+        <title id={titleId}>{title}</title>
         <desc id={descId}>{summary}</desc>
         {ticks.map((t) => (
           <g class="chart-grid">
@@ -96,20 +146,21 @@ export function DurationChart(props: { runs: readonly JobRun[]; jobName: string 
         ))}
         {runs.map((run, i) => {
           const h = Math.max(1.5, (run.durationMs! / top) * plotH);
-          const x = PAD.left + i * slot + (slot - barW) / 2;
           return (
-            <rect x={x.toFixed(1)} y={(PAD.top + plotH - h).toFixed(1)} width={barW.toFixed(1)} height={h.toFixed(1)} rx="2" class={`chart-bar chart-bar-${tone(run.status)}`}>
+            <rect x={bars[i]!.left.toFixed(1)} y={(PAD.top + plotH - h).toFixed(1)} width={barW.toFixed(1)} height={h.toFixed(1)} rx="2" class={`chart-bar chart-bar-${tone(run.status)}`}>
               <title>{`${formatTime(run.startedAt)}: ${formatDuration(run.durationMs)} (${run.status})`}</title>
             </rect>
           );
         })}
         <line x1={PAD.left} x2={WIDTH - PAD.right} y1={y(stats.median)} y2={y(stats.median)} class="chart-median" />
-        <text x={PAD.left} y={HEIGHT - 8} class="chart-label">
-          {formatTime(runs[0]!.startedAt).slice(0, 16)}
-        </text>
-        <text x={WIDTH - PAD.right} y={HEIGHT - 8} text-anchor="end" class="chart-label">
-          {formatTime(runs[runs.length - 1]!.startedAt).slice(0, 16)}
-        </text>
+        {timeLabels(
+          runs.map((r) => r.startedAt),
+          bars,
+        ).map((label) => (
+          <text x={label.x.toFixed(1)} y={HEIGHT - 8} text-anchor={label.anchor} class="chart-label chart-time">
+            {label.text}
+          </text>
+        ))}
       </svg>
       <ChartLegend medianMs={stats.median} />
       <ChartData runs={runs} jobName={props.jobName} />

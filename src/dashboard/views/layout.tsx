@@ -55,7 +55,7 @@ export function FlashMessage(props: { flash?: Flash }) {
   return (
     <div id="flash" class="flash-slot" role={flash?.tone === 'error' ? 'alert' : 'status'}>
       {flash ? (
-        <div class={`flash flash-${flash.tone}`}>
+        <div class={`flash flash-${flash.tone}`} data-until-settled={flash.untilSettled ? '' : undefined}>
           <span>{flash.text}</span>
           {flash.link ? (
             <a href={flash.link.href} class="flash-link">

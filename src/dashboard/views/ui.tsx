@@ -48,13 +48,31 @@ export function Badge(props: { status: string; label?: string }) {
   );
 }
 
-/** An absolute UTC time; the browser script adds "3 min ago" and a local-time tooltip. */
-export function Time(props: { iso: string | null | undefined; empty?: string }) {
+/**
+ * An absolute UTC time; the browser script adds a local-time tooltip and relative wording: in
+ * place of the absolute time in tables ("3 min ago"), after it with `full` on detail pages
+ * ("2026-11-23 03:39:12 UTC (3 min ago)"), where the exact time matters.
+ */
+export function Time(props: { iso: string | null | undefined; empty?: string; full?: boolean }) {
   if (!props.iso) return <span class="muted">{props.empty ?? '—'}</span>;
   return (
-    <time datetime={props.iso} data-rel="">
+    <time datetime={props.iso} data-rel={props.full ? 'full' : ''}>
       {formatTime(props.iso)}
     </time>
+  );
+}
+
+/**
+ * How a run or job ended when that was not a failure (cancelled, skipped): a neutral note, not a
+ * red alert. The message is shown unless it only repeats the title ("Cancelled").
+ */
+export function OutcomeNote(props: { title: Child; message?: string | null; hideMessage?: string; label: string }) {
+  const message = props.message && props.message !== props.hideMessage ? props.message : undefined;
+  return (
+    <div class="outcome-note" role="note" aria-label={props.label}>
+      <p class="outcome-note-title">{props.title}</p>
+      {message ? <pre class="error-text">{message}</pre> : null}
+    </div>
   );
 }
 
