@@ -58,7 +58,9 @@ function occurrence(expr: string, timezone: string, from: Date, direction: 'next
   const found = direction === 'next' ? schedule.next(2, shifted) : schedule.prev(2, shifted);
   const list = (Array.isArray(found) ? found : found ? [found] : []) as Date[];
   const pick = list
-    .map((d) => new Date(d.getTime() - offset))
+    // Cron times are whole seconds. later carries `from`'s milliseconds into a result in the same
+    // hour (04:29:05.604 -> 04:30:00.604), so drop them.
+    .map((d) => new Date(Math.floor((d.getTime() - offset) / 1000) * 1000))
     .find((d) => (direction === 'next' ? d.getTime() > from.getTime() : d.getTime() <= from.getTime()));
   return pick ?? null;
 }
