@@ -7,24 +7,12 @@
 // and would rename ours to exported_job.
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { QueueJob } from '../queue/types.ts';
-import type { Applied } from '../queue/outcomes.ts';
+import { attemptOutcome, type Applied } from '../queue/outcomes.ts';
 import type { QueueRunnerEvents } from '../queue/runner-types.ts';
 import type { SchedulerEvents } from '../scheduler/types.ts';
 
 /** Seconds; jobs here last from a few ms (a queue ping) to the 30-minute end of long cleanups. */
 const DURATION_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200, 1800];
-
-/** How a queue attempt ended, as the runner counts it (QueueRunner.count). */
-const ATTEMPT_OUTCOMES = ['completed', 'retried', 'failed', 'cancelled', 'released', 'discarded'] as const;
-export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
-
-function attemptOutcome(a: Applied): AttemptOutcome {
-  if (!a.written) return 'discarded'; // its lease had moved on: another attempt owns the job now
-  if (a.ending.kind === 'ok') return 'completed';
-  if (a.plan?.status === 'failed') return 'failed';
-  if (a.plan?.status === 'cancelled') return 'cancelled';
-  return a.ending.kind === 'released' ? 'released' : 'retried';
-}
 
 export interface EventMetrics {
   scheduler: SchedulerEvents;

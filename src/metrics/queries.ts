@@ -1,21 +1,13 @@
-// The reads behind the scrape-time gauges. Each names the index that serves it: left to itself,
+// The reads behind the scrape-time gauges. Each uses the index that serves it: left to itself,
 // SQLite counts pending jobs by type through the type index, looking up every row of the table
 // (0.5 s at 1M rows), instead of walking the small partial index of pending jobs (65 ms for a
-// 50k backlog). Statuses are SQL literals because a partial index (WHERE status = 'failed') is
-// only used when the query names the same value. Measured costs: /work/briefs/readme-metrics.md.
+// 50k backlog). Queue counts by type are the queue's own read (countByTypeAndStatus, shared with
+// the dashboard). Measured costs: /work/briefs/readme-metrics.md.
 import type { Db } from '../db/open.ts';
+import { countByTypeAndStatus } from '../queue/store/read-jobs.ts';
 import { stmt } from '../queue/store/statements.ts';
 import { QUEUE_STATUSES, type QueueJobStatus } from '../queue/types.ts';
 
-/** Per status, the index holding exactly the rows of that status ('completed' has none: derived). */
-const BY_TYPE: Record<Exclude<QueueJobStatus, 'completed'>, string> = {
-  pending: `SELECT type, count(*) AS n FROM queue_jobs INDEXED BY queue_jobs_ready WHERE status = 'pending' GROUP BY type`,
-  processing: `SELECT type, count(*) AS n FROM queue_jobs INDEXED BY queue_jobs_expired_leases WHERE status = 'processing' GROUP BY type`,
-  failed: `SELECT type, count(*) AS n FROM queue_jobs INDEXED BY queue_jobs_failed_newest_first WHERE status = 'failed' GROUP BY type`,
-  cancelled: `SELECT type, count(*) AS n FROM queue_jobs INDEXED BY queue_jobs_cancelled_newest_first WHERE status = 'cancelled' GROUP BY type`,
-};
-/** Every job by type: a scan of the (type, id) index alone, no table lookups. */
-const ALL_BY_TYPE = `SELECT type, count(*) AS n FROM queue_jobs INDEXED BY queue_jobs_by_type_newest_first GROUP BY type`;
 /** The pending index is ordered by priority first, so this scans it (covering, ~35 ns a row). */
 const OLDEST_DUE = `SELECT min(run_at) AS at FROM queue_jobs INDEXED BY queue_jobs_ready WHERE status = 'pending' AND run_at <= ?`;
 
@@ -26,21 +18,14 @@ export interface QueueDepth {
   oldestDueRunAt: number | null;
 }
 
-const countsByType = (db: Db, sql: string) =>
-  new Map((stmt(db, sql).all() as { type: string; n: number }[]).map((r) => [r.type, r.n] as const));
-
 /** One consistent snapshot (a read transaction: WAL readers never block the queue's writers). */
 export function readQueueDepth(db: Db, now: number): QueueDepth {
   return db.transaction((): QueueDepth => {
-    const byStatus = {} as QueueDepth['byStatus'];
-    for (const status of QUEUE_STATUSES) if (status !== 'completed') byStatus[status] = countsByType(db, BY_TYPE[status]);
-    // Completed rows have no index of their own (see migration 002): all rows minus the others.
-    const completed = countsByType(db, ALL_BY_TYPE);
-    for (const [type, total] of completed) {
-      const others = (['pending', 'processing', 'failed', 'cancelled'] as const).reduce((sum, s) => sum + (byStatus[s].get(type) ?? 0), 0);
-      completed.set(type, Math.max(0, total - others));
+    const byStatus = Object.fromEntries(QUEUE_STATUSES.map((s) => [s, new Map<string, number>()])) as QueueDepth['byStatus'];
+    for (const [type, counts] of countByTypeAndStatus(db)) {
+      // As GROUP BY returns them: a status with no rows of this type is absent; completed (derived) is not.
+      for (const status of QUEUE_STATUSES) if (counts[status] > 0 || status === 'completed') byStatus[status].set(type, counts[status]);
     }
-    byStatus.completed = completed;
     const { at } = stmt(db, OLDEST_DUE).get(now) as { at: number | null };
     return { byStatus, oldestDueRunAt: at };
   })();

@@ -10,6 +10,8 @@ export interface JobType extends QueueTypeOptions {
 
 export class JobTypes {
   private readonly byName = new Map<string, JobType>();
+  /** Computed once: every claim round asks for them. */
+  private readonly cappedTypes: readonly JobType[];
 
   constructor(jobs: readonly LoadedJob[]) {
     for (const job of jobs) {
@@ -17,6 +19,7 @@ export class JobTypes {
       if (this.byName.has(name)) throw new Error(`Job type "${name}" is loaded twice`);
       this.byName.set(name, { name, job, ...queueOptionsOf(job.definition, job.timeoutMs) });
     }
+    this.cappedTypes = this.all().filter((t) => t.concurrency !== undefined);
   }
 
   get(name: string): JobType | undefined {
@@ -34,8 +37,8 @@ export class JobTypes {
   }
 
   /** Types with a cluster-wide concurrency cap (the claim has to count their running jobs). */
-  capped(): JobType[] {
-    return this.all().filter((t) => t.concurrency !== undefined);
+  capped(): readonly JobType[] {
+    return this.cappedTypes;
   }
 }
 

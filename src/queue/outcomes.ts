@@ -64,6 +64,17 @@ export interface Applied {
   written: boolean;
 }
 
+/** How an attempt ended, as counted by the runner's stats (and the metrics observer). */
+export type AttemptOutcome = 'completed' | 'retried' | 'failed' | 'cancelled' | 'released' | 'discarded';
+
+export function attemptOutcome(a: Applied): AttemptOutcome {
+  if (!a.written) return 'discarded'; // its lease had moved on: another attempt owns the job now
+  if (a.ending.kind === 'ok') return 'completed';
+  if (a.plan?.status === 'failed') return 'failed';
+  if (a.plan?.status === 'cancelled') return 'cancelled';
+  return a.ending.kind === 'released' ? 'released' : 'retried';
+}
+
 const runOf = (a: Attempt, status: FinalStatus, details: string | null, error: string | null): FinishedRun => ({
   runId: a.runId, type: a.type, jobId: a.id, traceId: a.traceId, startedAt: a.startedAt, status, details, error,
 });
@@ -99,11 +110,14 @@ export function applyEndings(db: Db, endings: readonly { attempt: Attempt; endin
   return applied;
 }
 
-/** One line per ending, after the transaction committed; each carries the job's traceId. */
 /** Completions of attempts that ran at least this long are logged at info level. */
 export const LONG_JOB_LOG_MS = 1_000;
 
-export function logEnding(logger: Logger, { attempt: a, ending, plan, written }: Applied): void {
+/**
+ * One line per ending, after the transaction committed; each carries the job's traceId.
+ * `now` is the tick's clock (when the ending was written), so a completion costs no clock read.
+ */
+export function logEnding(logger: Logger, { attempt: a, ending, plan, written }: Applied, now: number): void {
   const fields = { job: a.type, jobId: a.id, traceId: a.traceId, tenantId: a.tenantId ?? undefined, attempt: a.attempt };
   if (!written) {
     logger.warn('Queue job result discarded: its lease had expired and the job went back to the queue', fields);
@@ -111,7 +125,7 @@ export function logEnding(logger: Logger, { attempt: a, ending, plan, written }:
   }
   if (ending.kind === 'ok') {
     // Short jobs complete thousands of times a second, so they log at debug; a long one is worth a line.
-    const durationMs = Date.now() - a.startedAt;
+    const durationMs = now - a.startedAt;
     if (durationMs >= LONG_JOB_LOG_MS) return logger.info('Queue job completed', { ...fields, durationMs });
     return logger.debug('Queue job completed', fields);
   }

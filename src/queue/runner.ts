@@ -13,7 +13,7 @@ import { Flights, unref } from './flights.ts';
 import { jobTypesFor, type JobTypes } from './job-types.ts';
 import { Alarm, pollCancels, renewAndRecover, type Upkeep } from './maintenance.ts';
 import type { RunJob } from './messages.ts';
-import { applyEndings, logEnding, type Applied } from './outcomes.ts';
+import { applyEndings, attemptOutcome, logEnding, type Applied } from './outcomes.ts';
 import { Placement } from './placement.ts';
 import type { ClaimedRow } from './store/claim-jobs.ts';
 import { writeProgress } from './store/finish-jobs.ts';
@@ -228,7 +228,7 @@ export class QueueRunner {
     for (const a of applied) {
       this.count(a);
       this.options.events?.attemptEnded?.(a, now);
-      logEnding(this.logger, a);
+      logEnding(this.logger, a, now);
       if (a.written && a.plan?.status === 'pending' && a.plan.runAt !== undefined) this.wakeAt(a.plan.runAt);
     }
     this.dispatch(claimed, now);
@@ -304,12 +304,8 @@ export class QueueRunner {
   }
 
   private count(a: Applied): void {
-    if (!a.written) return;
-    if (a.ending.kind === 'ok') this.counters.completed += 1;
-    else if (a.plan?.status === 'failed') this.counters.failed += 1;
-    else if (a.plan?.status === 'cancelled') this.counters.cancelled += 1;
-    else if (a.ending.kind === 'released') this.counters.released += 1;
-    else this.counters.retried += 1;
+    const outcome = attemptOutcome(a);
+    if (outcome !== 'discarded') this.counters[outcome] += 1;
   }
 
   /**

@@ -4,6 +4,9 @@ import type { JobDetails } from '../jobs/define.ts';
 
 export const QUEUE_STATUSES = ['pending', 'processing', 'completed', 'failed', 'cancelled'] as const;
 export type QueueJobStatus = (typeof QUEUE_STATUSES)[number];
+/** What the API and the CLI accept at enqueue (the Queue itself is more lenient, for programs). */
+export const ENQUEUE_LIMITS = { priority: { min: -1000, max: 1000 }, maxAttempts: { min: 1, max: 100 } } as const;
+
 export const FINISHED_STATUSES: readonly QueueJobStatus[] = ['completed', 'failed', 'cancelled'];
 
 /** Seed 004's envelope, minus the payload (that sits next to it on the job). */

@@ -89,12 +89,7 @@ export class JobScheduler {
     markLive(this.owner);
     this.closeAbandoned();
     recordFirstSeen(db, [...this.jobs.keys()]);
-    this.runner = createBreeRunner(this.list(), this.timezone, {
-      onTick: (name) => this.onTick(name),
-      onWorker: (name, worker, run) => this.watch(name, worker, run),
-    });
-    await this.runner.init();
-    this.role = 'standby';
+    await this.startRunner((name) => this.onTick(name));
     await this.contendForLease();
     this.leaseTimer = setInterval(() => void this.contendForLease(), Math.max(250, this.leaseMs / 3));
     this.leaseTimer.unref();
@@ -110,14 +105,19 @@ export class JobScheduler {
     this.starting ??= (async () => {
       if (!this.options.enabled) return;
       markLive(this.owner);
-      this.runner = createBreeRunner(this.list(), this.timezone, {
-        onTick: () => {},
-        onWorker: (name, worker, run) => this.watch(name, worker, run),
-      });
-      await this.runner.init();
-      this.role = 'standby';
+      await this.startRunner(() => {});
     })();
     return this.starting;
+  }
+
+  /** Bree, ready to run threads (its cron timers start only when this instance leads), as standby. */
+  private async startRunner(onTick: (name: string) => void): Promise<void> {
+    this.runner = createBreeRunner(this.list(), this.timezone, {
+      onTick,
+      onWorker: (name, worker, run) => this.watch(name, worker, run),
+    });
+    await this.runner.init();
+    this.role = 'standby';
   }
 
   private closeAbandoned(): void {

@@ -396,8 +396,8 @@ describe('safety of the output', () => {
   });
 
   test('an unexpected error is an HTML page with a trace id, never the error itself', async () => {
-    const counts = h.queue.counts;
-    h.queue.counts = () => {
+    const countsByType = h.queue.countsByType;
+    h.queue.countsByType = () => {
       throw new Error('SQLITE_IOERR at /srv/secret/path.db');
     };
     try {
@@ -409,7 +409,7 @@ describe('safety of the output', () => {
       assert.doesNotMatch(page, /SQLITE_IOERR|secret|at [\w/]+\.ts/);
       assert.ok(h.logs.records.some((r) => r.msg === 'Dashboard request failed' && r.traceId === 'trace-for-support'));
     } finally {
-      h.queue.counts = counts;
+      h.queue.countsByType = countsByType;
     }
   });
 

@@ -1,15 +1,14 @@
-import assert from 'node:assert/strict';
-import { loadJobFile } from '../../src/jobs/load.ts';
 // Helpers for the scheduler and job-script suites: fixture job folders (one per scenario), a per-test
 // database whose schedulers are stopped when the test ends, direct reads of job_runs, a job context for calling a
 // job's run() in-process, and small process helpers (a dead pid, a free port).
+import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { openDatabase, type Db } from '../../src/db/open.ts';
 import type { JobContext, JobDefinition, JobDetails } from '../../src/jobs/define.ts';
 import { silentLogger } from '../../src/log/logger.ts';
-import type { LoadedJob } from '../../src/jobs/load.ts';
+import { loadJobFile, type LoadedJob } from '../../src/jobs/load.ts';
 import { isProcessAlive } from '../../src/scheduler/owner.ts';
 import type { JobScheduler, SchedulerOptions } from '../../src/scheduler/scheduler.ts';
 import { FIXTURE_JOBS_DIR, tempDb, testScheduler, type TempDb, type TestScheduler } from './index.ts';

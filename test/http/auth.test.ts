@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sign } from 'hono/jwt';
+import { verifyClaims } from '../../src/http/auth/auth.ts';
 import * as ledger from '../../src/runs/ledger.ts';
 import { TEST_SECRET, tempDb, testApp, token, type TempDb, type TestApp } from '../helpers/index.ts';
 
@@ -199,4 +200,13 @@ test('spelling a protected path differently never reaches a handler without a to
     assert.ok([401, 404].includes(res.status), `${method} ${path}: ${res.status}`);
   }
   assert.equal(ledger.listRuns(t.db, { limit: 500 }).length, runsBefore);
+});
+
+test('verifyClaims (shared by the API and the dashboard sign-in): claims, undefined for a missing claim, a named error for a bad token', async () => {
+  const claims = await verifyClaims(await token('staff'), TEST_SECRET);
+  assert.equal(claims?.role, 'staff');
+  assert.equal(typeof claims?.exp, 'number');
+  assert.equal(await verifyClaims(await sign({ sub: 'x', role: 'admin', iat: nowSec() }, TEST_SECRET, 'HS256'), TEST_SECRET), undefined);
+  await assert.rejects(verifyClaims(await token('admin', { ttlSeconds: -60 }), TEST_SECRET), { name: 'JwtTokenExpired' });
+  await assert.rejects(verifyClaims(await token('admin'), 'another-secret-that-is-also-32-bytes-long'), { name: 'JwtTokenSignatureMismatched' });
 });

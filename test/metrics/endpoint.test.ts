@@ -109,7 +109,7 @@ describe('exposition text', () => {
     const metrics = createMetrics({ db: db.db, logger: logs.logger });
     metrics.attach({ scheduler, queue });
     const app = metricsApp({ db: db.db, scheduler, queue, logger: logs.logger, metrics });
-    db.db.exec('DROP INDEX queue_jobs_failed_newest_first'); // the depth query names it
+    db.db.exec('DROP INDEX queue_jobs_ready'); // the depth read's oldest-due query names it (INDEXED BY)
     const m = await scrape(app);
     // Both gauges that use the depth read are left out for this scrape, and each failure is counted.
     assert.equal(m.samples.filter((s) => s.name === 'nightshift_queue_jobs').length, 0, 'no stale or partial depth');

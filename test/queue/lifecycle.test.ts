@@ -84,8 +84,11 @@ describe('lifecycle', () => {
 
 describe('failures and retries', () => {
   test('a throwing handler is retried with backoff until it succeeds; each failure is logged', async () => {
+    const before = h.runner.stats();
     const { job } = h.queue.enqueue({ type: 'test.flaky', payload: { failTimes: 2 } });
     const done = await waitForStatus(h.queue, job.id, 'completed');
+    const counted = h.runner.stats();
+    assert.deepEqual([counted.retried - before.retried, counted.completed - before.completed, counted.failed - before.failed], [2, 1, 0], 'the runner counts two retries and one completion');
     assert.equal(done.attempts, 3);
     assert.deepEqual(done.result, { succeededOnAttempt: 3 });
     assert.deepEqual(done.errorLog.map((e) => [e.attempt, e.message]), [[1, 'boom on attempt 1'], [2, 'boom on attempt 2']]);
@@ -100,7 +103,9 @@ describe('failures and retries', () => {
 
   test('after maxAttempts the job is failed with its error log', async () => {
     const { job } = h.queue.enqueue({ type: 'test.flaky', payload: { failTimes: 10 }, maxAttempts: 2 });
+    const before = h.runner.stats().failed;
     const failed = await waitForStatus(h.queue, job.id, 'failed');
+    assert.equal(h.runner.stats().failed - before, 1, 'the runner counts the failure');
     assert.equal(failed.attempts, 2);
     assert.equal(failed.lastError, 'boom on attempt 2');
     assert.equal(failed.errorLog.length, 2);

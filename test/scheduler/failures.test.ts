@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { BOUNDED, FIXTURE_DIRS, harness, runRow } from '../helpers/scheduler-fixtures.ts';
 import type { JobScheduler } from '../../src/scheduler/scheduler.ts';
 
-/** runNow + wait for the outcome, then read the ledger row back. */
+/** runNow, then wait for the outcome (the tests read the ledger row back themselves). */
 async function runToEnd(scheduler: JobScheduler, name: string) {
   const handle = await scheduler.runNow(name);
   const outcome = await handle.done;

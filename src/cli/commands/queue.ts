@@ -1,5 +1,5 @@
 // Queue commands: jobs (list), job <id>, enqueue <type>, cancel <id>, retry <id>.
-import { QUEUE_STATUSES } from '../../queue/types.ts';
+import { ENQUEUE_LIMITS, QUEUE_STATUSES } from '../../queue/types.ts';
 import { dataOption, dateOption, enumOption, intOption, stringOption } from '../args.ts';
 import type { QueueJob } from '../client/types.ts';
 import type { Command } from '../context.ts';
@@ -78,8 +78,8 @@ export const enqueueCommand: Command = async (ctx) => {
     type: ctx.argument!,
     data,
     runAt: dateOption(ctx.values, 'run-at'),
-    priority: intOption(ctx.values, 'priority', -1000, 1000),
-    maxAttempts: intOption(ctx.values, 'max-attempts', 1, 100),
+    priority: intOption(ctx.values, 'priority', ENQUEUE_LIMITS.priority.min, ENQUEUE_LIMITS.priority.max),
+    maxAttempts: intOption(ctx.values, 'max-attempts', ENQUEUE_LIMITS.maxAttempts.min, ENQUEUE_LIMITS.maxAttempts.max),
     idempotencyKey: stringOption(ctx.values, 'idempotency-key'),
   };
   const result = await (await ctx.client()).enqueue(request);

@@ -3,7 +3,7 @@
 // ledger), so a page refreshing every 1.5 s stays cheap on a large history.
 import type { AppDeps } from '../../http/app.ts';
 import { listRuns, type JobRun } from '../../runs/ledger.ts';
-import type { QueueCounts, QueueJob } from '../../queue/index.ts';
+import { QUEUE_STATUSES, type QueueCounts, type QueueJob } from '../../queue/index.ts';
 import { dashboardPaths } from '../paths.ts';
 
 const FAILURE_WINDOW_MS = 24 * 60 * 60_000;
@@ -52,7 +52,6 @@ function recentFailures(deps: AppDeps, limit = 6, now = Date.now()): Failure[] {
 }
 
 export function overviewModel(deps: AppDeps): OverviewModel {
-  const queueCounts = deps.queue.counts();
   const byType = [...deps.queue.countsByType()].map(([type, counts]) => ({
     type,
     description: deps.queue.types.get(type)?.job.definition.description,
@@ -60,6 +59,10 @@ export function overviewModel(deps: AppDeps): OverviewModel {
     total: sum(counts),
   }));
   byType.sort((a, b) => a.type.localeCompare(b.type));
+  // The totals are the sum of the per-type counts: no second count of the whole table on every
+  // refresh (queue.counts() would read the same rows again), and the two always agree.
+  const queueCounts: QueueCounts = { pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
+  for (const { counts } of byType) for (const status of QUEUE_STATUSES) queueCounts[status] += counts[status];
   return {
     scheduler: deps.scheduler.getStatus(),
     queueCounts,

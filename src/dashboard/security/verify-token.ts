@@ -1,10 +1,8 @@
-// Checks a pasted token exactly as the API's bearer authentication does (src/http/auth/auth.ts:
-// hono's JWT verify with HS256 pinned, then the claims schema, which makes exp mandatory), and
-// says in words what is wrong, for the sign-in page.
-import { verify } from 'hono/jwt';
-import { JWT_ALG } from '../../http/auth/auth.ts';
-import { ADMIN_ROLES } from '../../http/auth/roles.ts';
-import { claimsSchema, type Claims } from '../../http/auth/roles.ts';
+// Checks a pasted token with the API's own check (verifyClaims in src/http/auth/auth.ts: HS256
+// pinned, then the claims schema, which makes exp mandatory), and says in words what is wrong, for
+// the sign-in page.
+import { JWT_ALG, verifyClaims } from '../../http/auth/auth.ts';
+import { ADMIN_ROLES, type Claims } from '../../http/auth/roles.ts';
 
 export type TokenVerdict =
   | { ok: true; claims: Claims & { role: 'owner' | 'admin' } }
@@ -33,21 +31,20 @@ export async function verifyDashboardToken(input: string, secret: string): Promi
   const token = extractToken(input);
   if (!token) return { ok: false, status: 401, message: 'Paste a token to sign in.' };
   if (!JWT_SHAPE.test(token)) return { ok: false, status: 401, message: 'That does not look like a token. Paste the whole output of npm run token.' };
-  let payload: unknown;
+  let claims: Claims | undefined;
   try {
-    payload = await verify(token, secret, JWT_ALG);
+    claims = await verifyClaims(token, secret);
   } catch (err) {
     return { ok: false, status: 401, message: explain(err as Error, token) };
   }
-  const claims = claimsSchema.safeParse(payload);
-  if (!claims.success) {
+  if (!claims) {
     return { ok: false, status: 401, message: 'This token is missing a claim: it must carry sub, role (owner, admin or staff) and exp.' };
   }
-  const role = claims.data.role;
+  const role = claims.role;
   if (!ADMIN_ROLES.includes(role)) {
-    return { ok: false, status: 403, claims: claims.data, message: `This token is for the ${role} role. The dashboard is for owners and admins.` };
+    return { ok: false, status: 403, claims, message: `This token is for the ${role} role. The dashboard is for owners and admins.` };
   }
-  return { ok: true, claims: { ...claims.data, role: role as 'owner' | 'admin' } };
+  return { ok: true, claims: { ...claims, role: role as 'owner' | 'admin' } };
 }
 
 function explain(err: Error, token: string): string {

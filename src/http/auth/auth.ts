@@ -2,7 +2,7 @@
 // plus what it leaves out: a required exp and typed sub/role claims; then role checks.
 import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { jwt, sign } from 'hono/jwt';
+import { jwt, sign, verify } from 'hono/jwt';
 import { ApiError } from '../errors.ts';
 import { claimsSchema, type Claims, type Role } from './roles.ts';
 
@@ -11,13 +11,25 @@ export const JWT_ALG = 'HS256';
 export type AuthEnv = { Variables: { jwtPayload: unknown; claims: Claims } };
 
 const unauthorized = (message: string) => new ApiError(401, 'UNAUTHORIZED', message);
+const MISSING_CLAIMS = 'Token must carry sub, role (owner, admin or staff) and exp';
+
+/**
+ * A token that does not come in an Authorization header (the dashboard's sign-in form) checked as
+ * the API checks bearer tokens: signature and times (HS256 only), then the claims Nightshift
+ * requires. Resolves undefined when a claim is missing or mistyped; a token that fails verification
+ * throws hono's error, whose name (JwtTokenExpired, JwtTokenSignatureMismatched, ...) says why.
+ */
+export async function verifyClaims(token: string, secret: string): Promise<Claims | undefined> {
+  const claims = claimsSchema.safeParse(await verify(token, secret, JWT_ALG));
+  return claims.success ? claims.data : undefined;
+}
 
 export function authenticate(secret: string): MiddlewareHandler<AuthEnv> {
   const verifyToken = jwt({ secret, alg: JWT_ALG });
   return createMiddleware<AuthEnv>(async (c, next) => {
     await verifyToken(c, async () => {
       const claims = claimsSchema.safeParse(c.get('jwtPayload'));
-      if (!claims.success) throw unauthorized('Token must carry sub, role (owner, admin or staff) and exp');
+      if (!claims.success) throw unauthorized(MISSING_CLAIMS);
       c.set('claims', claims.data);
       await next();
     });

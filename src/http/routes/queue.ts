@@ -2,7 +2,7 @@
 // Validation of payloads is the job's own zod schema (inside Queue.enqueue); nothing invalid is stored.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { IdempotencyKeyReusedError, QUEUE_STATUSES, QueueValidationError, UnknownJobTypeError, type EnqueueInput, type Queue } from '../../queue/index.ts';
+import { ENQUEUE_LIMITS, IdempotencyKeyReusedError, QUEUE_STATUSES, QueueValidationError, UnknownJobTypeError, type EnqueueInput, type Queue } from '../../queue/index.ts';
 import type { AppDeps } from '../app.ts';
 import type { AuthEnv } from '../auth/auth.ts';
 import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
@@ -17,8 +17,8 @@ const MAX_LIMIT = 500;
 const TAGS = ['Queue'];
 const optionsShape = {
   runAt: isoDateTime.optional().meta({ description: 'Not before this time (default: now)' }),
-  priority: z.number().int().min(-1000).max(1000).optional().meta({ description: 'Higher runs first (default 0)' }),
-  maxAttempts: z.number().int().min(1).max(100).optional().meta({ description: "Default: the job's maxAttempts, else 3" }),
+  priority: z.number().int().min(ENQUEUE_LIMITS.priority.min).max(ENQUEUE_LIMITS.priority.max).optional().meta({ description: 'Higher runs first (default 0)' }),
+  maxAttempts: z.number().int().min(ENQUEUE_LIMITS.maxAttempts.min).max(ENQUEUE_LIMITS.maxAttempts.max).optional().meta({ description: "Default: the job's maxAttempts, else 3" }),
   idempotencyKey: z
     .string()
     .min(1)

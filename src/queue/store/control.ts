@@ -16,12 +16,13 @@ const RETRY = `
   UPDATE queue_jobs SET status = 'pending', attempts = 0, run_at = @now, cancel_requested = 0, started_at = NULL,
                         completed_at = NULL, result = NULL, processed_items = 0, total_items = NULL, updated_at = @now
   WHERE id = @id AND status IN ('failed', 'cancelled')`;
+const EXISTS = `SELECT 1 FROM queue_jobs WHERE id = ?`;
 
 export function cancelJob(db: Db, id: string, now = Date.now()): CancelOutcome {
   return inTransaction(db, () => {
     if (stmt(db, CANCEL_PENDING).run({ id, now }).changes === 1) return 'cancelled';
     if (stmt(db, FLAG_PROCESSING).run({ id, now }).changes === 1) return 'cancelling';
-    return stmt(db, `SELECT 1 FROM queue_jobs WHERE id = ?`).get(id) ? 'finished' : 'not_found';
+    return stmt(db, EXISTS).get(id) ? 'finished' : 'not_found';
   });
 }
 
@@ -29,6 +30,6 @@ export function cancelJob(db: Db, id: string, now = Date.now()): CancelOutcome {
 export function retryJob(db: Db, id: string, now = Date.now()): RetryOutcome {
   return inTransaction(db, () => {
     if (stmt(db, RETRY).run({ id, now }).changes === 1) return 'retried';
-    return stmt(db, `SELECT 1 FROM queue_jobs WHERE id = ?`).get(id) ? 'not_retryable' : 'not_found';
+    return stmt(db, EXISTS).get(id) ? 'not_retryable' : 'not_found';
   });
 }
