@@ -6,6 +6,20 @@ const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
+// Bree's names for the host's own zone; everything else must be an IANA zone the runtime knows.
+const SYSTEM_TIMEZONES = ['local', 'system'];
+
+/** True for zones Intl (and so Bree and the cron preview) can compute times in. */
+function isKnownTimezone(zone: string): boolean {
+  if (SYSTEM_TIMEZONES.includes(zone)) return true;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -13,7 +27,12 @@ const configSchema = z.object({
   DATABASE_PATH: z.string().min(1).default('data/nightshift.db'),
   JOBS_ENABLED: booleanFromEnv.default(true),
   JOBS_DIR: z.string().min(1).default('jobs'),
-  JOBS_TIMEZONE: z.string().min(1).default('UTC'),
+  // Checked here so a typo stops start-up with the variable's name, not as a RangeError inside Bree.
+  JOBS_TIMEZONE: z
+    .string()
+    .min(1)
+    .refine(isKnownTimezone, { error: (issue) => `unknown time zone "${String(issue.input)}" (use an IANA name such as UTC or Europe/Paris, or local)` })
+    .default('UTC'),
   JWT_SECRET: z.string().optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   RUN_WAIT_MS: z.coerce.number().int().min(0).default(30_000),

@@ -28,3 +28,12 @@ test('DASHBOARD_SESSION_MINUTES is a whole number from 1 to 7 days; bad values n
   assert.throws(() => parseConfig({ PORT: 'abc' }), /PORT/);
   assert.throws(() => parseConfig({ JOBS_ENABLED: 'maybe' }), /JOBS_ENABLED/);
 });
+
+test('JOBS_TIMEZONE must be a time zone the runtime knows (or local/system); a bad one names the variable', () => {
+  assert.equal(parseConfig({}).timezone, 'UTC');
+  for (const good of ['Europe/Paris', 'America/New_York', 'local', 'system']) assert.equal(parseConfig({ JOBS_TIMEZONE: good }).timezone, good);
+  assert.throws(
+    () => parseConfig({ JOBS_TIMEZONE: 'Mars/Olympus' }),
+    (err: Error) => err instanceof ConfigError && err.message === 'Invalid configuration: JOBS_TIMEZONE: unknown time zone "Mars/Olympus" (use an IANA name such as UTC or Europe/Paris, or local)',
+  );
+});
