@@ -64,7 +64,7 @@ test('deletes in several batches when there are more rows than one batch', async
   assert.equal(hashes(h.db).length, 250, 'only the live entries are left');
 });
 
-test('runs in a worker thread through the scheduler and lands in job_runs', BOUNDED, async (t) => {
+test('runs in a worker thread through the scheduler and lands in nightshift_job_runs', BOUNDED, async (t) => {
   const h = harness(t);
   seed(h.db);
   const details = await runThroughScheduler(h, new URL('./cleanup-i18n-cache.ts', import.meta.url), 'cleanupI18nCache');

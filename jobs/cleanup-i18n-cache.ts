@@ -13,7 +13,8 @@ export default defineJob({
   async run(ctx) {
     const now = Date.now();
     const cutoff = now - MAX_AGE_DAYS * 24 * 60 * 60_000;
-    const stats = await deleteInBatches(ctx, cacheCleanupStatement(ctx.db), [now, cutoff]);
+    const statement = cacheCleanupStatement(ctx.db);
+    const stats = await deleteInBatches(ctx, (limit) => statement.run(now, cutoff, limit).changes);
     ctx.logger.info('i18n cache cleaned', { cleanedCount: stats.deleted });
     return { cleanedCount: stats.deleted, batches: stats.batches };
   },

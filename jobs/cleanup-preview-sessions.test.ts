@@ -79,7 +79,7 @@ test('stops between batches when its signal is aborted', async (t) => {
   assert.equal(count(h.db), 1, 'nothing deleted after cancel');
 });
 
-test('runs in a worker thread through the scheduler and lands in job_runs', BOUNDED, async (t) => {
+test('runs in a worker thread through the scheduler and lands in nightshift_job_runs', BOUNDED, async (t) => {
   const h = harness(t);
   seed(h.db);
   const details = await runThroughScheduler(h, new URL('./cleanup-preview-sessions.ts', import.meta.url), 'cleanupPreviewSessions');

@@ -12,8 +12,8 @@ export default defineJob({
   async run(ctx) {
     const statements = previewCleanupStatements(ctx.db);
     const now = Date.now();
-    const expired = await deleteInBatches(ctx, statements.expired, [now]);
-    const revoked = await deleteInBatches(ctx, statements.revoked, []);
+    const expired = await deleteInBatches(ctx, (limit) => statements.expired.run(now, limit).changes);
+    const revoked = await deleteInBatches(ctx, (limit) => statements.revoked.run(limit).changes);
     ctx.logger.info('Preview sessions cleaned', { expiredCount: expired.deleted, revokedCount: revoked.deleted });
     return {
       expiredCount: expired.deleted,

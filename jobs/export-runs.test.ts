@@ -1,4 +1,4 @@
-// exportRuns: CSV of job_runs under <database dir>/exports, in chunks with progress; cancel between
+// exportRuns: CSV of nightshift_job_runs under <database dir>/exports, in chunks with progress; cancel between
 // chunks removes the partial file. As a module, and cancelled for real through the queue.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { fakeContext, harness, waitForStatus } from '../test/queue/helpers.ts';
 import job, { csvField, exportDir } from './export-runs.ts';
 
 function seed(db: Db, n: number) {
-  const insert = db.prepare(`INSERT INTO job_runs (id, name, status, trigger, started_at, ended_at, duration_ms, error) VALUES (?, ?, ?, 'manual', ?, ?, 5, ?)`);
+  const insert = db.prepare(`INSERT INTO nightshift_job_runs (id, name, status, trigger, started_at, ended_at, duration_ms, error) VALUES (?, ?, ?, 'manual', ?, ?, 5, ?)`);
   db.transaction(() => {
     for (let i = 0; i < n; i++) insert.run(`run-${i}`, i % 2 ? 'alpha' : 'beta', i % 3 ? 'success' : 'failed', 1_700_000_000_000 + i, 1_700_000_000_005 + i, i % 3 ? null : `bad "value", line ${i}\nsecond line`);
   })();
@@ -19,7 +19,7 @@ function seed(db: Db, n: number) {
 
 const parse = (payload: unknown) => job.payload!.parse(payload) as never;
 
-test('csvField quotes commas, quotes and line breaks', () => {
+test('csvField quotes commas, quotes and line breaks', async () => {
   assert.equal(csvField('plain'), 'plain');
   assert.equal(csvField('a,b'), '"a,b"');
   assert.equal(csvField('say "hi"'), '"say ""hi"""');
@@ -86,10 +86,10 @@ test('through the queue: progress is visible while it runs, and a cancel stops i
     const moving = await waitForStatus(h.queue, queued.id, 'processing');
     assert.ok(moving);
     await new Promise((r) => setTimeout(r, 600));
-    const progress = h.queue.progress(queued.id)!;
+    const progress = (await h.queue.progress(queued.id))!;
     assert.equal(progress.totalItems, 2_000);
     assert.ok(progress.processedItems > 0 && progress.percent < 100, JSON.stringify(progress));
-    assert.equal(h.queue.cancel(queued.id).outcome, 'cancelling');
+    assert.equal((await h.queue.cancel(queued.id)).outcome, 'cancelling');
     await waitForStatus(h.queue, queued.id, 'cancelled', 3_000);
     const dir = exportDir(h.t.path);
     assert.deepEqual(existsSync(dir) ? readdirSync(dir) : [], []);

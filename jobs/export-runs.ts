@@ -1,4 +1,4 @@
-// Exports the run history (job_runs) to CSV under <database dir>/exports/ (data/exports/ by
+// Exports the run history (nightshift_job_runs) to CSV under <database dir>/exports/ (data/exports/ by
 // default). A long job done politely: chunks of `chunkSize` rows, progress after each chunk, a stop
 // between chunks when cancelled (the partial file is removed), and the file only appears, under its
 // final name, once complete.
@@ -7,11 +7,12 @@ import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineJob } from '../src/jobs/define.ts';
-import { RUN_STATUSES, type RunRow } from '../src/runs/ledger.ts';
+import { RUN_STATUSES } from '../src/runs/types.ts';
+import type { RunRow } from '../src/store/run-rows.ts';
 
 const COLUMNS = ['id', 'name', 'status', 'trigger', 'started_at', 'ended_at', 'duration_ms', 'job_id', 'trace_id', 'error', 'details'] as const;
 
-/** A job_runs row with its rowid, which the export pages by. */
+/** A nightshift_job_runs row with its rowid, which the export pages by. */
 type Row = RunRow & { rowid: number };
 
 /** RFC 4180: quote fields with a comma, quote or line break; double the quotes inside. */
@@ -34,7 +35,7 @@ export function exportDir(databasePath: string): string {
 
 export default defineJob({
   name: 'exportRuns',
-  description: 'Export run history (job_runs) to CSV under data/exports',
+  description: 'Export run history (nightshift_job_runs) to CSV under data/exports',
   timeoutMs: 30 * 60_000,
   payload: z
     .object({
@@ -55,10 +56,10 @@ export default defineJob({
     if (since) where.push('started_at >= @since');
     const params = { name: name ?? null, status: status ?? null, since: since ? Date.parse(since) : null, self: ctx.runId };
     // A fixed snapshot: rows added while exporting are left for the next export.
-    const { maxRowid } = ctx.db.prepare(`SELECT coalesce(max(rowid), 0) AS maxRowid FROM job_runs`).get() as { maxRowid: number };
+    const { maxRowid } = ctx.db.prepare(`SELECT coalesce(max(rowid), 0) AS maxRowid FROM nightshift_job_runs`).get() as { maxRowid: number };
     const countWhere = where.filter((w) => !w.startsWith('rowid > '));
-    const { total } = ctx.db.prepare(`SELECT count(*) AS total FROM job_runs WHERE ${countWhere.join(' AND ')}`).get({ ...params, maxRowid }) as { total: number };
-    const chunk = ctx.db.prepare(`SELECT rowid, ${COLUMNS.join(', ')} FROM job_runs WHERE ${where.join(' AND ')} ORDER BY rowid LIMIT @limit`);
+    const { total } = ctx.db.prepare(`SELECT count(*) AS total FROM nightshift_job_runs WHERE ${countWhere.join(' AND ')}`).get({ ...params, maxRowid }) as { total: number };
+    const chunk = ctx.db.prepare(`SELECT rowid, ${COLUMNS.join(', ')} FROM nightshift_job_runs WHERE ${where.join(' AND ')} ORDER BY rowid LIMIT @limit`);
 
     const dir = exportDir(ctx.db.name);
     mkdirSync(dir, { recursive: true });

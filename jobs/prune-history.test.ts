@@ -1,4 +1,4 @@
-// pruneHistory: finished queue jobs and job_runs rows older than RETENTION_DAYS go, in batches;
+// pruneHistory: finished queue jobs and nightshift_job_runs rows older than RETENTION_DAYS go, in batches;
 // unfinished jobs, running runs and recent history stay. As a module and as a scheduled job.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -7,7 +7,7 @@ import { loadJobs } from '../src/jobs/load.ts';
 import { captureLogs, JOBS_DIR, tempDb } from '../test/helpers/index.ts';
 import { fakeContext } from '../test/queue/helpers.ts';
 import { JobScheduler } from '../src/scheduler/scheduler.ts';
-import { uuidv7Prefix } from '../src/queue/ids.ts';
+import { uuidv7Prefix } from '../src/core/ids.ts';
 import job, { DEFAULT_RETENTION_DAYS, retentionDays } from './prune-history.ts';
 
 const DAY = 24 * 60 * 60_000;
@@ -15,7 +15,7 @@ const DAY = 24 * 60 * 60_000;
 function seed(db: Db) {
   const now = Date.now();
   const job = db.prepare(
-    `INSERT INTO queue_jobs (id, type, status, trace_id, run_at, max_attempts, created_at, updated_at, completed_at, lease_token)
+    `INSERT INTO nightshift_queue_jobs (id, type, status, trace_id, run_at, max_attempts, created_at, updated_at, completed_at, lease_token)
      VALUES (?, ?, ?, 't', 0, 3, ?, ?, ?, ?)`,
   );
   // Time-ordered ids of the job's creation time, as enqueue makes them; the name goes in `type`.
@@ -28,7 +28,7 @@ function seed(db: Db) {
   addJob('recent-completed', 'completed', 5);
   addJob('old-pending', 'pending', 60);
   addJob('old-processing', 'processing', 60);
-  const run = db.prepare(`INSERT INTO job_runs (id, name, status, trigger, started_at, ended_at) VALUES (?, 'x', ?, 'manual', ?, ?)`);
+  const run = db.prepare(`INSERT INTO nightshift_job_runs (id, name, status, trigger, started_at, ended_at) VALUES (?, 'x', ?, 'manual', ?, ?)`);
   const addRun = (id: string, status: string, ageDays: number) => run.run(id, status, now - ageDays * DAY, status === 'running' ? null : now - ageDays * DAY + 10);
   addRun('old-success', 'success', 40);
   addRun('old-failed', 'failed', 35);
@@ -38,11 +38,11 @@ function seed(db: Db) {
 }
 
 const ids = (db: Db, table: string) =>
-  table === 'queue_jobs'
-    ? db.prepare(`SELECT type FROM queue_jobs ORDER BY type`).pluck().all()
-    : db.prepare(`SELECT id FROM job_runs WHERE id NOT LIKE 'bulk-%' ORDER BY id`).pluck().all();
+  table === 'nightshift_queue_jobs'
+    ? db.prepare(`SELECT type FROM nightshift_queue_jobs ORDER BY type`).pluck().all()
+    : db.prepare(`SELECT id FROM nightshift_job_runs WHERE id NOT LIKE 'bulk-%' ORDER BY id`).pluck().all();
 
-test('RETENTION_DAYS: read from the environment, default 30', () => {
+test('RETENTION_DAYS: read from the environment, default 30', async () => {
   assert.equal(retentionDays({}), DEFAULT_RETENTION_DAYS);
   assert.equal(retentionDays({ RETENTION_DAYS: '7' }), 7);
   assert.equal(retentionDays({ RETENTION_DAYS: 'soon' }), DEFAULT_RETENTION_DAYS);
@@ -59,8 +59,8 @@ test('deletes finished jobs and old runs past the retention age, and nothing els
     assert.equal(details.queueJobsDeleted, 3);
     assert.equal(details.runsDeleted, 1_202);
     assert.ok(details.batches >= 3, 'in batches');
-    assert.deepEqual(ids(t.db, 'queue_jobs'), ['old-pending', 'old-processing', 'recent-completed']);
-    assert.deepEqual(ids(t.db, 'job_runs'), ['old-running', 'recent-success']);
+    assert.deepEqual(ids(t.db, 'nightshift_queue_jobs'), ['old-pending', 'old-processing', 'recent-completed']);
+    assert.deepEqual(ids(t.db, 'nightshift_job_runs'), ['old-running', 'recent-success']);
     const again = (await job.run(fakeContext(t.db, undefined).ctx)) as Record<string, number>;
     assert.equal(again.queueJobsDeleted + again.runsDeleted, 0, 'idempotent');
   } finally {
@@ -73,7 +73,7 @@ test('an enqueued run can ask for a different age', async () => {
   try {
     seed(t.db);
     await job.run(fakeContext(t.db, { olderThanDays: 3 }).ctx);
-    assert.deepEqual(ids(t.db, 'queue_jobs'), ['old-pending', 'old-processing']);
+    assert.deepEqual(ids(t.db, 'nightshift_queue_jobs'), ['old-pending', 'old-processing']);
   } finally {
     t.cleanup();
   }
@@ -81,7 +81,7 @@ test('an enqueued run can ask for a different age', async () => {
 
 test('runs as a scheduled job in a Bree worker thread', async () => {
   const t = tempDb();
-  const scheduler = new JobScheduler({ db: t.db, databasePath: t.path, jobs: await loadJobs(JOBS_DIR), logger: captureLogs().logger, enabled: true, leaseMs: 2_000, shutdownGraceMs: 2_000 });
+  const scheduler = new JobScheduler({ store: t.store, jobs: await loadJobs(JOBS_DIR), logger: captureLogs().logger, enabled: true, leaseMs: 2_000, shutdownGraceMs: 2_000 });
   try {
     seed(t.db);
     await scheduler.start();

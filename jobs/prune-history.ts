@@ -1,10 +1,10 @@
 // Retention (seed 003's cleanupOldJobs): deletes finished queue jobs (completed, failed, cancelled)
-// and job_runs rows older than RETENTION_DAYS (default 30), daily, in the same polite batches as
+// and nightshift_job_runs rows older than RETENTION_DAYS (default 30), daily, in the same polite batches as
 // the other cleanups. Unfinished jobs and running runs are never touched.
 import { z } from 'zod';
 import { deleteInBatches } from '../src/jobs/batches.ts';
 import { defineJob } from '../src/jobs/define.ts';
-import { finishedJobsParams, retentionStatements } from '../src/queue/store/retention.ts';
+import { pruneFinishedJobs, pruneRuns } from '../src/store/sqlite/retention.ts';
 
 export const DEFAULT_RETENTION_DAYS = 30;
 const DAY_MS = 24 * 60 * 60_000;
@@ -25,9 +25,8 @@ export default defineJob({
   async run(ctx) {
     const days = ctx.payload?.olderThanDays ?? retentionDays();
     const cutoff = Date.now() - days * DAY_MS;
-    const statements = retentionStatements(ctx.db);
-    const jobs = await deleteInBatches(ctx, statements.finishedJobs, finishedJobsParams(cutoff));
-    const runs = await deleteInBatches(ctx, statements.oldRuns, [cutoff]);
+    const jobs = await deleteInBatches(ctx, (limit) => pruneFinishedJobs(ctx.db, cutoff, limit));
+    const runs = await deleteInBatches(ctx, (limit) => pruneRuns(ctx.db, cutoff, limit));
     const details = {
       retentionDays: days,
       cutoff: new Date(cutoff).toISOString(),

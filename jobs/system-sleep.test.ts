@@ -41,9 +41,9 @@ test('through the queue: the default steps apply, progress moves while it runs, 
     assert.throws(() => h.queue.enqueue({ type: 'system.sleep', payload: { seconds: 0 } }), QueueValidationError);
     const { job: queued } = h.queue.enqueue({ type: 'system.sleep', payload: { seconds: 30 } });
     // steps defaults to 30: one step a second.
-    await waitFor(() => h.queue.get(queued.id)!.progress.processedItems >= 1, { what: 'the first step' });
-    assert.equal(h.queue.get(queued.id)!.progress.totalItems, 30);
-    assert.equal(h.queue.cancel(queued.id).outcome, 'cancelling');
+    await waitFor(async () => (await h.queue.get(queued.id))!.progress.processedItems >= 1, { what: 'the first step' });
+    assert.equal((await h.queue.get(queued.id))!.progress.totalItems, 30);
+    assert.equal((await h.queue.cancel(queued.id)).outcome, 'cancelling');
     const cancelled = await waitForStatus(h.queue, queued.id, 'cancelled', 5_000);
     assert.ok(cancelled.progress.processedItems < 30, 'stopped before the end');
   } finally {

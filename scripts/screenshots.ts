@@ -28,23 +28,26 @@ const browser = await launchChromium();
 try {
   // Queue jobs that run quickly, then the long export (one worker: it would hold the thread).
   const quick = [
-    ...Array.from({ length: 6 }, () => queue.enqueue({ type: 'system.ping', tenantId: 'acme', actorId: 'ops@acme.test' }).job.id),
-    queue.enqueue({ type: 'requests.reminder', payload: { requestId: 'req-42' }, tenantId: 'acme', actorId: 'ops@acme.test' }).job.id,
-    queue.enqueue({ type: 'requests.reminder', payload: { requestId: 'req-404' }, tenantId: 'acme', actorId: 'ops@acme.test' }).job.id,
+    ...await Promise.all(Array.from({ length: 6 }, async () => (await queue.enqueue({ type: 'system.ping', tenantId: 'acme', actorId: 'ops@acme.test' })).job.id)),
+    (await queue.enqueue({ type: 'requests.reminder', payload: { requestId: 'req-42' }, tenantId: 'acme', actorId: 'ops@acme.test' })).job.id,
+    (await queue.enqueue({ type: 'requests.reminder', payload: { requestId: 'req-404' }, tenantId: 'acme', actorId: 'ops@acme.test' })).job.id,
     // One run of a queue-only job type: its page has a chart with a single bar.
-    queue.enqueue({ type: 'system.sleep', payload: { seconds: 1, steps: 2 }, tenantId: 'acme', actorId: 'ops@acme.test' }).job.id,
+    (await queue.enqueue({ type: 'system.sleep', payload: { seconds: 1, steps: 2 }, tenantId: 'acme', actorId: 'ops@acme.test' })).job.id,
   ];
-  await waitFor(() => quick.every((id) => ['completed', 'failed'].includes(queue.get(id)!.status)), { timeoutMs: 30_000, what: 'demo jobs' });
+  await waitFor(async () => (await Promise.all(quick.map((id) => queue.get(id)))).every((job) => ['completed', 'failed'].includes(job!.status)), { timeoutMs: 30_000, what: 'demo jobs' });
   // The reminder for a missing request fails without retrying; retried by hand, it fails again:
   // two rounds of attempts, each starting at attempt 1.
   const retried = quick.at(-2)!;
-  queue.retry(retried);
-  await waitFor(() => (queue.get(retried)!.status === 'failed' && queue.get(retried)!.errorLog.length === 2 ? true : undefined), { timeoutMs: 30_000, what: 'retried job' });
-  const later = queue.enqueue({ type: 'exportRuns', payload: { status: 'failed' }, runAt: new Date(Date.now() + 3 * 60 * 60_000), tenantId: 'acme' }).job;
-  queue.enqueue({ type: 'system.ping', runAt: new Date(Date.now() + 45 * 60_000) });
-  queue.cancel(later.id);
-  const exportJob = queue.enqueue({ type: 'exportRuns', payload: { chunkSize: 10, pauseMs: 250 }, tenantId: 'acme', actorId: 'ops@acme.test' }).job;
-  await waitFor(() => (queue.get(exportJob.id)!.progress.percent >= 30 ? true : undefined), { timeoutMs: 30_000, what: 'export progress' });
+  await queue.retry(retried);
+  await waitFor(async () => {
+    const job = (await queue.get(retried))!;
+    return job.status === 'failed' && job.errorLog.length === 2 ? true : undefined;
+  }, { timeoutMs: 30_000, what: 'retried job' });
+  const later = (await queue.enqueue({ type: 'exportRuns', payload: { status: 'failed' }, runAt: new Date(Date.now() + 3 * 60 * 60_000), tenantId: 'acme' })).job;
+  await queue.enqueue({ type: 'system.ping', runAt: new Date(Date.now() + 45 * 60_000) });
+  await queue.cancel(later.id);
+  const exportJob = (await queue.enqueue({ type: 'exportRuns', payload: { chunkSize: 10, pauseMs: 250 }, tenantId: 'acme', actorId: 'ops@acme.test' })).job;
+  await waitFor(async () => ((await queue.get(exportJob.id))!.progress.percent >= 30 ? true : undefined), { timeoutMs: 30_000, what: 'export progress' });
 
   const shoot = async (page: Page, name: string, fullPage = true) => {
     await page.waitForLoadState('networkidle').catch(() => undefined);

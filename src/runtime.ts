@@ -4,23 +4,25 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.ts';
 import { resolveJwtSecret } from './config/jwt-secret.ts';
-import { migrate } from './db/migrate.ts';
-import { openDatabase, type Db } from './db/open.ts';
-import { WriteGate } from './db/write-gate.ts';
+import type { Db } from './db/open.ts';
+import { migrateAppSchema } from './domain/schema.ts';
 import { createApp, type App } from './http/app.ts';
 import { loadJobs } from './jobs/load.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { JobScheduler } from './scheduler/scheduler.ts';
 import { Queue, QueueRunner } from './queue/index.ts';
 import { createMetrics } from './metrics/metrics.ts';
+import { openSqliteStore, type SqliteStore } from './store/sqlite/index.ts';
 
 export interface Runtime {
   config: Config;
+  /** The app's database connection (Nightshift's store runs on the same one). */
   db: Db;
+  store: SqliteStore;
   app: App;
   scheduler: JobScheduler;
   /** Enqueue, read and control queue jobs (works without a runner). */
-  queue: Queue;
+  queue: Queue<SqliteStore>;
   /** Runs queue jobs; undefined when JOBS_ENABLED=false or QUEUE_WORKERS=0. */
   runner: QueueRunner | undefined;
   logger: Logger;
@@ -32,51 +34,49 @@ export interface Runtime {
 
 export async function startRuntime(config: Config, logger: Logger = createLogger({ level: config.logLevel, format: config.logFormat })): Promise<Runtime> {
   const jwtSecret = resolveJwtSecret(config, logger);
-  const db = openDatabase(config.databasePath);
-  const applied = migrate(db);
+  const store = openSqliteStore(config.databasePath);
+  const { db } = store;
+  const { applied } = store.migrate();
   if (applied.length) logger.info('Database migrated', { path: config.databasePath, applied });
+  const appApplied = migrateAppSchema(db);
+  if (appApplied.length) logger.info("App's tables migrated", { applied: appApplied });
   const jobs = await loadJobs(config.jobsDir);
-  const gate = new WriteGate();
-  // Counters are fed by the scheduler's and runner's hooks; gauges read them (and the db) per scrape.
-  const metrics = createMetrics({ db, logger, processMetrics: true });
+  // Counters are fed by the scheduler's and runner's hooks; gauges read them (and the store) per scrape.
+  const metrics = createMetrics({ store, logger, processMetrics: true });
   const scheduler = new JobScheduler({
-    db,
-    databasePath: config.databasePath,
+    store,
     jobs,
     logger,
     enabled: config.jobsEnabled,
     timezone: config.timezone,
     leaseMs: config.schedulerLeaseMs,
     shutdownGraceMs: config.shutdownGraceMs,
-    gate,
     logLevel: config.logLevel,
     events: metrics.schedulerEvents,
   });
   const runner =
     config.jobsEnabled && config.queueWorkers > 0
       ? new QueueRunner({
-          db,
-          databasePath: config.databasePath,
+          store,
           jobs,
           logger,
           workers: config.queueWorkers,
           pollIntervalMs: config.queuePollIntervalMs,
           leaseMs: config.queueLeaseMs,
           shutdownGraceMs: config.shutdownGraceMs,
-          gate,
           logLevel: config.logLevel,
           events: metrics.runnerEvents,
         })
       : undefined;
   // The runner claims right after an enqueue or a cancel in this process instead of at its next poll.
-  const queue = new Queue({ db, jobs, logger, gate, onEnqueue: (job) => runner?.wake(job.runAt), onCancel: (id) => runner?.cancel(id), onRetry: metrics.onManualRetry });
+  const queue = new Queue({ store, jobs, logger, onEnqueue: (job) => runner?.wake(job.runAt), onCancel: (id) => runner?.cancel(id), onRetry: metrics.onManualRetry });
   metrics.attach({ scheduler, queue, runner });
   const app = createApp({
-    db,
+    store,
     scheduler,
     queue,
     logger,
-    gate,
+    domain: { db, write: (fn) => store.gate.write(fn) },
     jwtSecret,
     runWaitMs: config.runWaitMs,
     bodyLimitBytes: config.bodyLimitBytes,
@@ -108,7 +108,7 @@ export async function startRuntime(config: Config, logger: Logger = createLogger
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       await closed;
-      db.close();
+      store.close();
     })());
-  return { config, db, app, scheduler, queue, runner, logger, url, stop };
+  return { config, db, store, app, scheduler, queue, runner, logger, url, stop };
 }

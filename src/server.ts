@@ -1,4 +1,5 @@
 // `npm start`: configuration from the environment, then the engine; SIGTERM/SIGINT stop it cleanly.
+import { SchemaTooNewError } from './store/errors.ts';
 import { ConfigError, parseConfig } from './config/config.ts';
 import { DatabaseOpenError } from './db/open.ts';
 import { createLogger } from './log/logger.ts';
@@ -33,7 +34,7 @@ try {
 } catch (err) {
   // A wrong setting or database path is the operator's to fix: one line, in the log's own format,
   // says what and where. Anything else is a bug, and its stack is what a bug report needs.
-  if (err instanceof ConfigError || err instanceof DatabaseOpenError) logger.error(err.message);
+  if (err instanceof ConfigError || err instanceof DatabaseOpenError || err instanceof SchemaTooNewError) logger.error(err.message);
   else logger.error('Failed to start', { err: (err as Error).message, stack: (err as Error).stack });
   process.exit(1);
 }

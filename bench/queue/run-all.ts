@@ -170,8 +170,8 @@ interface Collected {
 
 const SQL_FLOOR = [
   { key: 'as-shipped', title: 'as shipped, batches of 64', args: { batch: 64 } },
-  { key: 'open-then-close', title: 'batches of 64, job_runs row opened at claim and closed at completion (the earlier way)', args: { batch: 64, ledger: 'open-then-close' } },
-  { key: 'no-job-runs', title: 'batches of 64, without any job_runs write per attempt', args: { batch: 64, noRuns: true } },
+  { key: 'open-then-close', title: 'batches of 64, nightshift_job_runs row opened at claim and closed at completion (the earlier way)', args: { batch: 64, ledger: 'open-then-close' } },
+  { key: 'no-job-runs', title: 'batches of 64, without any nightshift_job_runs write per attempt', args: { batch: 64, noRuns: true } },
   { key: 'batch-256', title: 'as shipped, batches of 256', args: { batch: 256 } },
 ];
 
@@ -272,7 +272,7 @@ function throughputTables(c: Collected): { text: string; medians: Record<string,
     const x = r0;
     const statuses = Object.entries(x.rows.byStatus).map(([k, v]) => `${k} ${v}`).join(', ');
     const extra = x.nightshift
-      ? `; completed with attempts = 1: ${x.nightshift.completedOnce}; queue job_runs rows: ${x.nightshift.runs}; jobs without exactly one success run: ${x.nightshift.jobsWithoutExactlyOneSuccessRun}; runner ticks: ${x.nightshift.ticks}`
+      ? `; completed with attempts = 1: ${x.nightshift.completedOnce}; queue nightshift_job_runs rows: ${x.nightshift.runs}; jobs without exactly one success run: ${x.nightshift.jobsWithoutExactlyOneSuccessRun}; runner ticks: ${x.nightshift.ticks}`
       : '';
     const detail = `${statuses}; handler calls ${x.handlerCalls}${x.countedThreads !== undefined ? ` (from ${x.countedThreads} threads)` : ''}${extra}`;
     checkRows.push([t.title, runs.every((r) => r.result.correct) && failed.length === 0 ? 'PASS' : 'FAIL', detail]);
@@ -319,7 +319,7 @@ function throughputTables(c: Collected): { text: string; medians: Record<string,
     '',
     table(['configuration', ...Array.from({ length: ROUNDS }, (_, i) => `round ${i + 1}`)], roundRows),
     '',
-    'Correctness (rows counted after each run; Nightshift: every job `completed` with attempts = 1, exactly one `success` job_runs row per job, handler calls counted in each thread; plainjob: every row `done`, handler calls counted):',
+    'Correctness (rows counted after each run; Nightshift: every job `completed` with attempts = 1, exactly one `success` nightshift_job_runs row per job, handler calls counted in each thread; plainjob: every row `done`, handler calls counted):',
     '',
     table(['configuration', 'all rounds', 'round 1'], checkRows),
   ].join('\n');
@@ -438,9 +438,9 @@ function sqlFloorTable(c: Collected): string {
   return [
     '### 4. Diagnostic: the SQL floor of the runner\'s tick',
     '',
-    `The runner's own store functions (src/queue/store: readyCandidates, claimJobs, completeJobs, and the job_runs writes the way this version of the runner does them for a job that ends at once), ${int(N)} jobs in batches of 64 (about what one runner tick claims with the default maxPrefetch), claim and the previous batch's completion in one IMMEDIATE transaction as the tick does; no threads, no runner, main thread only. This is the most the main thread could do if everything except SQL were free. Medians of the rounds; µs per job.`,
+    `The runner's own store functions (src/store/sqlite: readyCandidates, claimJobs, completeJobs, and the nightshift_job_runs writes the way this version of the runner does them for a job that ends at once), ${int(N)} jobs in batches of 64 (about what one runner tick claims with the default maxPrefetch), claim and the previous batch's completion in one IMMEDIATE transaction as the tick does; no threads, no runner, main thread only. This is the most the main thread could do if everything except SQL were free. Medians of the rounds; µs per job.`,
     '',
-    table(['variant', 'jobs/s', 'µs/job', 'readyCandidates', 'claimJobs', 'job_runs at claim', 'completeJobs', 'job_runs at completion', 'BEGIN/COMMIT + rest', 'job_runs writes'], rows),
+    table(['variant', 'jobs/s', 'µs/job', 'readyCandidates', 'claimJobs', 'nightshift_job_runs at claim', 'completeJobs', 'nightshift_job_runs at completion', 'BEGIN/COMMIT + rest', 'nightshift_job_runs writes'], rows),
   ].join('\n');
 }
 

@@ -392,7 +392,7 @@ async function latency(args: { iterations: number; warmup: number; workers?: num
     const { job } = b.queue.enqueue({ type: 'bench.latency' });
     const t1 = wallClock();
     await until(() => b.runner.stats().completed > before, 10_000, `latency job ${k}`);
-    const result = b.queue.get(job.id)?.result as { startedAt?: number } | null;
+    const result = (await b.queue.get(job.id))?.result as { startedAt?: number } | null;
     if (typeof result?.startedAt !== 'number') throw new Error(`latency job ${job.id} has no startedAt: ${JSON.stringify(result)}`);
     if (k < warmup) continue;
     if (result.startedAt < t0) negative += 1;
@@ -407,10 +407,10 @@ async function latency(args: { iterations: number; warmup: number; workers?: num
 }
 
 // ---------------------------------------------------------------------------------------------
-// 4. Diagnostic: the SQL floor. The runner's per-job SQL (src/queue/store: readyCandidates,
-//    claimJobs, completeJobs and the job_runs writes), in one IMMEDIATE transaction per batch as
+// 4. Diagnostic: the SQL floor. The runner's per-job SQL (src/store/sqlite: readyCandidates,
+//    claimJobs, completeJobs and the nightshift_job_runs writes), in one IMMEDIATE transaction per batch as
 //    the runner's tick does, with no threads and no runner: how many jobs/s the main thread could
-//    process if everything but SQL were free. What-if: without the per-attempt job_runs rows.
+//    process if everything but SQL were free. What-if: without the per-attempt nightshift_job_runs rows.
 
 export interface SqlFloorResult {
   label: string;
@@ -419,11 +419,11 @@ export interface SqlFloorResult {
   ms: number;
   /** µs per job spent in each step; commit = BEGIN/COMMIT and everything outside the steps */
   usPerJob: Record<string, number>;
-  /** how the job_runs rows were written: as this version of the runner does, or not at all (what-if) */
+  /** how the nightshift_job_runs rows were written: as this version of the runner does, or not at all (what-if) */
   ledger: 'open-then-close' | 'insert-finished' | 'none';
 }
 
-// The store functions this diagnostic calls, as it calls them. src/queue/store is internal and still
+// The store functions this diagnostic calls, as it calls them. src/store/sqlite is internal and still
 // changing, so they are looked up at run time (a changed signature fails this diagnostic only,
 // shown as n/a, instead of breaking the benchmark or the type check).
 interface StoreApi {
@@ -432,7 +432,7 @@ interface StoreApi {
     id: string; type: string; trace_id: string; lease_token: string | null; run_id: string | null;
   }[];
   completeJobs(db: unknown, items: { id: string; token: string; result: null; processed: null; total: null }[], now: number): { id: string; run_id: string }[];
-  /** Newer store: a finished job_runs row in one INSERT for attempts that ended quickly. */
+  /** Newer store: a finished nightshift_job_runs row in one INSERT for attempts that ended quickly. */
   insertFinishedRuns?(db: unknown, runs: unknown[], owner: string, now: number): void;
   /** Older store: open at claim, close at completion. */
   openRuns?(db: unknown, runs: unknown[], owner: string, now?: number): void;
@@ -443,17 +443,17 @@ async function sqlFloor(args: { n: number; batch: number; noRuns?: boolean; ledg
   const { n, batch, label } = args;
   const { randomUUID } = await import('node:crypto');
   const { enqueue } = await import('../../src/queue/enqueue.ts');
-  const { uuidv7 } = await import('../../src/queue/ids.ts');
+  const { uuidv7 } = await import('../../src/core/ids.ts');
   const store = {
-    ...(await import('../../src/queue/store/claim-jobs.ts')),
-    ...(await import('../../src/queue/store/finish-jobs.ts')),
-    ...(await import('../../src/queue/store/runs.ts')),
+    ...(await import('../../src/store/sqlite/jobs/claim.ts')),
+    ...(await import('../../src/store/sqlite/jobs/finish.ts')),
+    ...(await import('../../src/store/sqlite/runs/queue-runs.ts')),
   } as unknown as StoreApi;
-  // How the runner writes the job_runs row of a job that takes microseconds, in this version of the store.
+  // How the runner writes the nightshift_job_runs row of a job that takes microseconds, in this version of the store.
   const ledger: SqlFloorResult['ledger'] = args.ledger ?? (args.noRuns ? 'none' : store.insertFinishedRuns ? 'insert-finished' : 'open-then-close');
   const b = await nightshift(`sql-floor-${label}`);
   b.db.transaction(() => {
-    for (let i = 0; i < n; i++) enqueue(b.db, b.jobs, { type: 'bench.noop', payload: { i } });
+    for (let i = 0; i < n; i++) enqueue(b.store, b.jobs, { type: 'bench.noop', payload: { i } });
   })();
   b.db.pragma('wal_checkpoint(TRUNCATE)');
   const steps = { candidates: 0, claim: 0, openRuns: 0, complete: 0, succeedRuns: 0 };
@@ -495,11 +495,11 @@ async function sqlFloor(args: { n: number; batch: number; noRuns?: boolean; ledg
     }).immediate();
   }
   const ms = now() - t0;
-  const completed = (b.db.prepare("SELECT COUNT(*) AS n FROM queue_jobs WHERE status = 'completed'").get() as { n: number }).n;
-  const runRows = (b.db.prepare("SELECT COUNT(*) AS n FROM job_runs WHERE trigger = 'queue' AND status = 'success'").get() as { n: number }).n;
+  const completed = (b.db.prepare("SELECT COUNT(*) AS n FROM nightshift_queue_jobs WHERE status = 'completed'").get() as { n: number }).n;
+  const runRows = (b.db.prepare("SELECT COUNT(*) AS n FROM nightshift_job_runs WHERE trigger = 'queue' AND status = 'success'").get() as { n: number }).n;
   b.db.close();
   if (completed !== n) throw new Error(`sql-floor: ${completed} of ${n} completed`);
-  if (ledger !== 'none' && runRows !== n) throw new Error(`sql-floor: ${runRows} success job_runs rows for ${n} jobs (ledger mode ${ledger})`);
+  if (ledger !== 'none' && runRows !== n) throw new Error(`sql-floor: ${runRows} success nightshift_job_runs rows for ${n} jobs (ledger mode ${ledger})`);
   const usPerJob: Record<string, number> = {};
   let inSteps = 0;
   for (const [k, v] of Object.entries(steps)) {

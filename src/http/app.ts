@@ -2,11 +2,11 @@
 // database and call app.request() without a port.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Db } from '../db/open.ts';
-import type { WriteGate } from '../db/write-gate.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Queue } from '../queue/index.ts';
 import type { JobScheduler } from '../scheduler/scheduler.ts';
+import type { Db } from '../db/open.ts';
+import type { NightshiftStore } from '../store/types.ts';
 import { authenticate, requireRole } from './auth/auth.ts';
 import { ADMIN_ROLES } from './auth/roles.ts';
 import { ApiError, errorBody, handleError } from './errors.ts';
@@ -21,12 +21,18 @@ import { metricsRoutes } from '../metrics/routes.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { openApiRoutes } from './openapi/routes.ts';
 
-export interface AppDeps {
+/** The reference app's own tables (seed 000's preview sessions and i18n cache) and how it writes them. */
+export interface DomainDeps {
   db: Db;
+  /** Runs a write so that cleanup batches step aside for it (the SQLite store's write gate). */
+  write<T>(fn: () => T): T;
+}
+
+export interface AppDeps {
+  store: NightshiftStore;
   scheduler: JobScheduler;
   queue: Queue;
   logger: Logger;
-  gate: WriteGate;
   jwtSecret: string;
   /** How long POST /api/jobs/run/:name waits for the result before answering 202. */
   runWaitMs: number;
@@ -37,6 +43,8 @@ export interface AppDeps {
   dashboardSessionMinutes?: number;
   /** The runtime's Prometheus metrics (fed by scheduler and runner hooks); without it /metrics builds its own. */
   metrics?: Metrics;
+  /** The reference app's domain routes (/api/preview-sessions, /api/i18n-cache); absent: not served. */
+  domain?: DomainDeps;
 }
 
 export function createApp(deps: AppDeps) {
@@ -55,7 +63,7 @@ export function createApp(deps: AppDeps) {
 
   // Public routes.
   app.route('/api', healthRoutes(deps));
-  app.route('/api/preview-sessions', previewSessionPublicRoutes(deps));
+  if (deps.domain) app.route('/api/preview-sessions', previewSessionPublicRoutes(deps.domain));
 
   // Owner/admin routes.
   for (const path of ['/api/jobs', '/api/jobs/*', '/api/preview-sessions', '/api/preview-sessions/:token/revoke', '/api/i18n-cache', '/api/i18n-cache/*']) {
@@ -67,8 +75,10 @@ export function createApp(deps: AppDeps) {
   app.use('/api/v1/jobs', auth);
   app.use('/api/v1/jobs/*', auth);
   app.route('/api/v1/jobs', queueRoutes(deps, adminOnly));
-  app.route('/api/preview-sessions', previewSessionAdminRoutes(deps));
-  app.route('/api/i18n-cache', i18nCacheRoutes(deps));
+  if (deps.domain) {
+    app.route('/api/preview-sessions', previewSessionAdminRoutes(deps.domain));
+    app.route('/api/i18n-cache', i18nCacheRoutes(deps.domain));
+  }
 
   // The operator's surface: API description, Prometheus metrics and the web dashboard. Each
   // module applies its own authentication (docs are public; metrics and dashboard are not).

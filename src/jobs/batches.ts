@@ -1,7 +1,12 @@
 // Polite bulk deletes for cleanup jobs: small batches, sized to a time budget, stepping aside for
 // API writers between batches and yielding to the event loop so cancel messages get through.
-import type { Statement } from 'better-sqlite3';
 import type { JobContext } from './define.ts';
+
+/**
+ * Deletes at most `limit` rows and returns how many it deleted (e.g. better-sqlite3:
+ * `(limit) => statement.run(cutoff, limit).changes`; a promise is fine too).
+ */
+export type DeleteBatch = (limit: number) => number | Promise<number>;
 
 export interface BatchOptions {
   /** Aim for batches that hold the write lock about this long (the worst wait an API write sees). */
@@ -23,13 +28,12 @@ const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Runs `statement` (a DELETE whose last parameter is the batch size) until it deletes fewer rows
- * than asked. Each batch is its own transaction, so the lock is never held for long.
+ * Runs `deleteBatch` until it deletes fewer rows than asked. Each batch is its own transaction, so
+ * the lock is never held for long.
  */
 export async function deleteInBatches(
   ctx: Pick<JobContext, 'signal' | 'yieldToWriters'>,
-  statement: Statement,
-  params: unknown[],
+  deleteBatch: DeleteBatch,
   options: BatchOptions = {},
 ): Promise<BatchStats> {
   const target = options.targetBatchMs ?? 2;
@@ -43,7 +47,7 @@ export async function deleteInBatches(
     ctx.yieldToWriters();
     const started = performance.now();
     stats.yieldedMs += started - before;
-    const { changes } = statement.run(...params, size);
+    const changes = await deleteBatch(size);
     const took = performance.now() - started;
     stats.deleted += changes;
     stats.batches += 1;

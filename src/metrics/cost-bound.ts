@@ -15,24 +15,30 @@ export interface CostBound {
 
 export class CostBoundedRead<T> {
   private readonly bound: CostBound;
-  private last?: { scrape: number; value: T; reuseUntil: number };
+  private last?: { scrape: number; value: Promise<T>; reuseUntil: number };
 
   constructor(
-    private readonly read: () => T,
+    private readonly read: () => T | Promise<T>,
     bound: Partial<CostBound> = {},
   ) {
     this.bound = { freeMs: 10, maxShare: 0.01, clock: () => performance.now(), ...bound };
   }
 
   /** The value for scrape number `scrape`: read now, or reused (same scrape, or a slow read's reuse window). */
-  get(scrape: number): T {
+  async get(scrape: number): Promise<T> {
     const { clock, freeMs, maxShare } = this.bound;
     const started = clock();
     const last = this.last;
     if (last && (last.scrape === scrape || started < last.reuseUntil)) return last.value;
-    const value = this.read();
-    const took = clock() - started;
-    this.last = { scrape, value, reuseUntil: took > freeMs ? started + took / maxShare : -Infinity };
+    // The gauges of one scrape share the read, even while it is still in flight (an async store).
+    const value = Promise.resolve().then(() => this.read());
+    this.last = { scrape, value, reuseUntil: -Infinity };
+    try {
+      await value;
+    } finally {
+      const took = clock() - started;
+      if (this.last?.value === value) this.last.reuseUntil = took > freeMs ? started + took / maxShare : -Infinity;
+    }
     return value;
   }
 }

@@ -2,14 +2,14 @@
 // many apps in one process, and each must count only its own events). The runtime passes its
 // observer hooks to the scheduler, the queue and the runner, then attaches them for the gauges.
 //
-//   const metrics = createMetrics({ db, logger, processMetrics: true });
+//   const metrics = createMetrics({ store, logger, processMetrics: true });
 //   new JobScheduler({ ..., events: metrics.schedulerEvents });
 //   new QueueRunner({ ..., events: metrics.runnerEvents });
 //   new Queue({ ..., onRetry: metrics.onManualRetry });
 //   metrics.attach({ scheduler, queue, runner });
 //   await metrics.render();   // Prometheus text exposition, served at GET /metrics
+import type { NightshiftStore } from '../store/types.ts';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import type { Db } from '../db/open.ts';
 import { errorFields, type Logger } from '../log/logger.ts';
 import type { QueueRunnerEvents } from '../queue/runner-types.ts';
 import type { QueueJob } from '../queue/types.ts';
@@ -20,7 +20,7 @@ import { registerStateMetrics, type MetricsSources } from './state-metrics.ts';
 export type { MetricsSources } from './state-metrics.ts';
 
 export interface MetricsOptions {
-  db: Db;
+  store: NightshiftStore;
   logger: Logger;
   /**
    * Node's standard process metrics too (process_cpu_seconds_total, nodejs_heap_size_used_bytes,
@@ -45,7 +45,7 @@ export interface Metrics {
 }
 
 export function createMetrics(options: MetricsOptions): Metrics {
-  const { db, logger } = options;
+  const { store, logger } = options;
   const registry = new Registry();
   let sources: MetricsSources = {};
   let scrapes = 0;
@@ -61,7 +61,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   };
 
   const events = createEventMetrics(registry, report);
-  registerStateMetrics(registry, { db, sources: () => sources, scrape: () => scrapes, report });
+  registerStateMetrics(registry, { store, sources: () => sources, scrape: () => scrapes, report });
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
 
   return {

@@ -10,7 +10,7 @@ export function metricsRoutes(deps: AppDeps) {
   // them (tests, tools) still serves the gauges, with counters that stay at zero.
   let metrics = deps.metrics;
   if (!metrics) {
-    metrics = createMetrics({ db: deps.db, logger: deps.logger });
+    metrics = createMetrics({ store: deps.store, logger: deps.logger });
     metrics.attach({ scheduler: deps.scheduler, queue: deps.queue });
   }
   const served = metrics;

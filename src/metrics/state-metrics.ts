@@ -4,12 +4,11 @@
 // is left empty for that scrape (NaN if it has no labels: never a stale or made-up value) and
 // counted in nightshift_metrics_collect_errors_total; the scrape itself still succeeds.
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Db } from '../db/open.ts';
 import type { Queue, QueueRunner } from '../queue/index.ts';
 import { QUEUE_STATUSES } from '../queue/types.ts';
 import type { JobScheduler, SchedulerRole } from '../scheduler/scheduler.ts';
+import type { NightshiftStore } from '../store/types.ts';
 import { CostBoundedRead } from './cost-bound.ts';
-import { readQueueDepth, readSchedulerRuns } from './queries.ts';
 
 export interface MetricsSources {
   scheduler?: JobScheduler;
@@ -19,7 +18,7 @@ export interface MetricsSources {
 }
 
 export interface StateMetricsOptions {
-  db: Db;
+  store: NightshiftStore;
   sources: () => MetricsSources;
   /** Which scrape is being collected (reads are shared by the gauges of one scrape). */
   scrape: () => number;
@@ -29,7 +28,7 @@ export interface StateMetricsOptions {
 const ROLES: readonly SchedulerRole[] = ['disabled', 'stopped', 'standby', 'leader'];
 
 export function registerStateMetrics(registry: Registry, options: StateMetricsOptions): void {
-  const { db, sources, scrape, report } = options;
+  const { store, sources, scrape, report } = options;
   const registers = [registry];
   const errors = new Counter({
     name: 'nightshift_metrics_collect_errors_total',
@@ -38,21 +37,21 @@ export function registerStateMetrics(registry: Registry, options: StateMetricsOp
     registers,
   });
   const scheduledJobs = () => sources().scheduler?.list().map((j) => j.definition.name) ?? [];
-  const queueDepth = new CostBoundedRead(() => readQueueDepth(db, Date.now()));
-  const schedulerRuns = new CostBoundedRead(() => readSchedulerRuns(db, scheduledJobs()));
+  const queueDepth = new CostBoundedRead(() => store.jobs.depth(Date.now()));
+  const schedulerRuns = new CostBoundedRead(() => store.runs.scheduledStats(scheduledJobs()));
 
   /** A gauge filled by `fill` at each scrape; a failed fill leaves it empty and is counted. */
-  const gauge = (name: string, help: string, labelNames: readonly string[], fill: (g: Gauge) => void) => {
+  const gauge = (name: string, help: string, labelNames: readonly string[], fill: (g: Gauge) => void | Promise<void>) => {
     errors.inc({ gauge: name }, 0);
     return new Gauge({
       name,
       help,
       labelNames: [...labelNames],
       registers,
-      collect() {
+      async collect() {
         this.reset();
         try {
-          fill(this);
+          await fill(this);
         } catch (err) {
           this.reset();
           // prom-client keeps an unlabelled gauge at 0 after reset(); NaN says "unknown" instead.
@@ -76,8 +75,8 @@ export function registerStateMetrics(registry: Registry, options: StateMetricsOp
     for (const r of ROLES) g.set({ role: r }, r === role ? 1 : 0);
   });
   gauge('nightshift_scheduler_jobs', 'Scheduled jobs registered (job files with a schedule).', [], (g) => g.set(scheduledJobs().length));
-  gauge('nightshift_scheduler_runs_in_progress', 'Scheduled-job runs open in the ledger now, in any process on this database.', ['job_name'], (g) => {
-    const { inProgress } = schedulerRuns.get(scrape());
+  gauge('nightshift_scheduler_runs_in_progress', 'Scheduled-job runs open in the ledger now, in any process on this database.', ['job_name'], async (g) => {
+    const { inProgress } = await schedulerRuns.get(scrape());
     for (const job of scheduledJobs()) g.set({ job_name: job }, 0);
     for (const [job, n] of inProgress) g.set({ job_name: job }, n); // a job another process schedules shows too
   });
@@ -85,14 +84,14 @@ export function registerStateMetrics(registry: Registry, options: StateMetricsOp
     'nightshift_scheduler_last_success_timestamp_seconds',
     'When the newest successful run of each scheduled job ended (Unix seconds); absent until one succeeds.',
     ['job_name'],
-    (g) => {
-      for (const [job, at] of schedulerRuns.get(scrape()).lastSuccessAt) g.set({ job_name: job }, at / 1000);
+    async (g) => {
+      for (const [job, at] of (await schedulerRuns.get(scrape())).lastSuccessAt) g.set({ job_name: job }, at / 1000);
     },
   );
 
   // The queue, from the database: the same for every process on it.
-  gauge('nightshift_queue_jobs', 'Queue jobs in the database by status and type (pending and processing are the depth).', ['status', 'type'], (g) => {
-    const { byStatus } = queueDepth.get(scrape());
+  gauge('nightshift_queue_jobs', 'Queue jobs in the database by status and type (pending and processing are the depth).', ['status', 'type'], async (g) => {
+    const { byStatus } = await queueDepth.get(scrape());
     const known = sources().queue?.types.all().map((t) => t.name) ?? [];
     for (const status of QUEUE_STATUSES) {
       for (const type of known) g.set({ status, type }, 0);
@@ -103,8 +102,8 @@ export function registerStateMetrics(registry: Registry, options: StateMetricsOp
     'nightshift_queue_oldest_due_job_age_seconds',
     'How long the pending job that has been due the longest has waited since its runAt (0 when none is due).',
     [],
-    (g) => {
-      const { oldestDueRunAt } = queueDepth.get(scrape());
+    async (g) => {
+      const { oldestDueRunAt } = await queueDepth.get(scrape());
       g.set(oldestDueRunAt === null ? 0 : Math.max(0, Date.now() - oldestDueRunAt) / 1000);
     },
   );

@@ -1,58 +1,40 @@
-// One claim round: read ready candidates, place them on threads (Placement) and claim the placed
-// ones. Runs inside the runner's IMMEDIATE transaction, so nothing else can
-// claim between the read and the update.
-import { randomUUID } from 'node:crypto';
-import type { Db } from '../db/open.ts';
+// What the runner asks the store to claim in a tick: room, per-type caps, types it cannot run, and
+// the placement of candidates on threads (Placement), which the store calls inside its transaction.
+// The store reads ready candidates and claims the ones placed; the runner learns which thread each
+// claimed job goes to from `threadOf`.
 import type { Logger } from '../log/logger.ts';
-import { uuidv7 } from './ids.ts';
+import type { Candidate, ClaimRequest } from '../store/types.ts';
 import type { JobTypes } from './job-types.ts';
 import type { Placement, ThreadView } from './placement.ts';
-import { claimJobs, readyCandidates, runningByType, type ClaimedRow } from './store/claim-jobs.ts';
 
-export interface ClaimRound {
-  db: Db;
+export interface ClaimPlan {
+  request: ClaimRequest;
+  /** Filled in by place(): the thread index of each job the store is about to claim. */
+  threadOf: Map<string, number>;
+}
+
+export function claimPlan(r: {
   types: JobTypes;
   placement: Placement;
   threads: readonly ThreadView[];
   room: number;
-  now: number;
-  owner: string;
-  leaseMs: number;
+  caps: ReadonlyMap<string, number>;
   /** Types seen in the queue that no loaded job file handles; learned, then skipped. */
   unknownTypes: Set<string>;
   logger: Logger;
-}
-
-export interface ClaimResult {
-  claimed: [ClaimedRow, number][];
-}
-
-export function claimRound(r: ClaimRound): ClaimResult {
-  const excluded = [...r.unknownTypes];
-  const caps = new Map<string, number>();
-  const capped = r.types.capped();
-  if (capped.length > 0) {
-    const running = runningByType(r.db, capped.map((t) => t.name));
-    for (const t of capped) {
-      const left = t.concurrency! - (running.get(t.name) ?? 0);
-      if (left <= 0) excluded.push(t.name);
-      else caps.set(t.name, left);
-    }
-  }
-  const candidates = readyCandidates(r.db, r.now, r.room, excluded);
-  const known = candidates.filter((c) => {
-    if (r.types.get(c.type)) return true;
-    r.unknownTypes.add(c.type);
-    r.logger.warn('Queue has jobs of a type no job file here handles; this runner skips them', { job: c.type });
-    return false;
-  });
-  const placed = r.placement.place(known, r.threads, caps);
+}): ClaimPlan {
   const threadOf = new Map<string, number>();
-  const claims = placed.map(([c, thread]) => {
-    threadOf.set(c.id, thread);
-    return { id: c.id, token: randomUUID(), runId: uuidv7(r.now) };
-  });
-  // Their job_runs rows are written later, by the runner (see store/runs.ts).
-  const rows = claimJobs(r.db, claims, { owner: r.owner, now: r.now, leaseMs: r.leaseMs });
-  return { claimed: rows.map((row) => [row, threadOf.get(row.id)!]) };
+  const place = (candidates: readonly Candidate[], left: ReadonlyMap<string, number>): Candidate[] => {
+    const known = candidates.filter((c) => {
+      if (r.types.get(c.type)) return true;
+      r.unknownTypes.add(c.type);
+      r.logger.warn('Queue has jobs of a type no job file here handles; this runner skips them', { job: c.type });
+      return false;
+    });
+    return r.placement.place(known, r.threads, new Map(left)).map(([candidate, thread]) => {
+      threadOf.set(candidate.id, thread);
+      return candidate;
+    });
+  };
+  return { request: { room: r.room, caps: r.caps, skipTypes: [...r.unknownTypes], place }, threadOf };
 }

@@ -1,23 +1,14 @@
 // enqueue(): the one way a job gets into the queue (Queue.enqueue and the HTTP routes call it).
-//
-// It is synchronous and runs a single INSERT on the connection it is given, so application code can
-// call it inside its own better-sqlite3 transaction: the job is stored if and only if the caller's
-// data commits.
-//
-//   const placeOrder = db.transaction((order) => {
-//     db.prepare('INSERT INTO orders ...').run(order);
-//     enqueue(db, jobs, { type: 'orders.confirm', payload: { orderId: order.id }, tenantId });
-//   });
-//   placeOrder(order); // both rows, or neither
-//
-// (An in-process runner notices the job at its next poll; Queue.enqueue also wakes it at once.)
-import type { Db } from '../db/open.ts';
+// It validates the input against the job's own schema and limits, then hands one row to the store.
+// On SQLite the store's insert is a single synchronous INSERT on the connection given, so the job
+// joins the caller's open transaction there: it is stored if and only if the caller's data commits,
+// and a bad payload throws before anything is written (the caller's transaction rolls back).
+import { isPromise } from '../core/awaitable.ts';
+import { newTraceId, uuidv7 } from '../core/ids.ts';
 import type { LoadedJob } from '../jobs/load.ts';
+import type { Awaitable, InsertOutcome, NewJob, NightshiftStore } from '../store/types.ts';
 import { IdempotencyKeyReusedError, QueueValidationError, type ValidationIssue } from './errors.ts';
-import { newTraceId, uuidv7 } from './ids.ts';
 import { jobTypesFor, type JobTypes } from './job-types.ts';
-import { insertJob, jobByIdempotencyKey, type NewJobRow } from './store/insert-job.ts';
-import { toQueueJob } from './store/rows.ts';
 import type { EnqueueInput, EnqueueResult, QueueJob } from './types.ts';
 
 const ID_LIKE = /^[\w.:@/-]{1,200}$/;
@@ -77,25 +68,25 @@ function payloadText(types: JobTypes, type: string, payload: unknown): string | 
   return text ?? null;
 }
 
-/** The QueueJob for a row just inserted (same shape as toQueueJob, without a read-back). */
-function newJobView(row: NewJobRow): QueueJob {
-  const created = new Date(row.created_at).toISOString();
+/** The QueueJob for a row just inserted (same shape as a stored job, without a read-back). */
+function newJobView(row: NewJob): QueueJob {
+  const created = new Date(row.createdAt).toISOString();
   return {
     id: row.id,
     type: row.type,
     status: 'pending',
     payload: row.payload === null ? null : JSON.parse(row.payload),
-    envelope: { tenantId: row.tenant_id, actorId: row.actor_id, traceId: row.trace_id, requestId: row.request_id },
+    envelope: { tenantId: row.tenantId, actorId: row.actorId, traceId: row.traceId, requestId: row.requestId },
     priority: row.priority,
     attempts: 0,
-    maxAttempts: row.max_attempts,
-    runAt: row.run_at === row.created_at ? created : new Date(row.run_at).toISOString(),
+    maxAttempts: row.maxAttempts,
+    runAt: row.runAt === row.createdAt ? created : new Date(row.runAt).toISOString(),
     progress: { processedItems: 0, totalItems: null, percent: 0 },
     result: null,
     errorLog: [],
     lastError: null,
-    idempotencyKey: row.idempotency_key,
-    createdBy: row.created_by,
+    idempotencyKey: row.idempotencyKey,
+    createdBy: row.createdBy,
     createdAt: created,
     startedAt: null,
     completedAt: null,
@@ -103,36 +94,52 @@ function newJobView(row: NewJobRow): QueueJob {
   };
 }
 
-/** Validates and stores a job. Throws UnknownJobTypeError or QueueValidationError (nothing stored). */
-export function enqueue(db: Db, jobs: readonly LoadedJob[] | JobTypes, input: EnqueueInput, now = Date.now()): EnqueueResult {
-  const types = jobTypesFor(jobs);
+/** Checks an enqueue and builds the row to store. Throws UnknownJobTypeError or QueueValidationError. */
+export function newJob(types: JobTypes, input: EnqueueInput, now = Date.now()): NewJob {
   if (typeof input?.type !== 'string' || input.type.length === 0) throw invalid('type', 'is required');
   const type = types.require(input.type);
-  const row: NewJobRow = {
+  return {
     id: uuidv7(now),
     type: type.name,
     payload: payloadText(types, type.name, input.payload),
-    tenant_id: optionalString(input.tenantId, 'tenantId'),
-    actor_id: optionalString(input.actorId, 'actorId'),
-    trace_id: optionalString(input.traceId, 'traceId', ID_LIKE) ?? newTraceId(),
-    request_id: optionalString(input.requestId, 'requestId'),
+    tenantId: optionalString(input.tenantId, 'tenantId'),
+    actorId: optionalString(input.actorId, 'actorId'),
+    traceId: optionalString(input.traceId, 'traceId', ID_LIKE) ?? newTraceId(),
+    requestId: optionalString(input.requestId, 'requestId'),
     priority: intIn(input.priority, 'priority', -MAX_PRIORITY, MAX_PRIORITY, 0),
-    run_at: runAtOf(input.runAt, now),
-    max_attempts: intIn(input.maxAttempts, 'maxAttempts', 1, 100, type.maxAttempts),
-    idempotency_key: optionalString(input.idempotencyKey, 'idempotencyKey'),
-    created_by: optionalString(input.createdBy, 'createdBy'),
-    created_at: now,
+    runAt: runAtOf(input.runAt, now),
+    maxAttempts: intIn(input.maxAttempts, 'maxAttempts', 1, 100, type.maxAttempts),
+    idempotencyKey: optionalString(input.idempotencyKey, 'idempotencyKey'),
+    createdBy: optionalString(input.createdBy, 'createdBy'),
+    createdAt: now,
   };
-  if (!insertJob(db, row)) {
-    const existing = jobByIdempotencyKey(db, row.idempotency_key!);
-    if (existing) {
-      // The same key for another type is a client bug, not a repeat: answering with the other job
-      // would make the caller believe its job was queued.
-      if (existing.type !== row.type) throw new IdempotencyKeyReusedError(row.idempotency_key!, existing.id, existing.type);
-      return { job: toQueueJob(existing), created: false };
-    }
-    throw new Error('Insert was ignored but no job has that idempotency key'); // unreachable: DO NOTHING only on that key
-  }
-  // Built from what was inserted: no read-back on the request path.
-  return { job: newJobView(row), created: true };
 }
+
+function resultOf(row: NewJob, outcome: InsertOutcome): EnqueueResult {
+  // Built from what was inserted: no read-back on the request path.
+  if (outcome.inserted) return { job: newJobView(row), created: true };
+  // The same key for another type is a client bug, not a repeat: answering with the other job
+  // would make the caller believe its job was queued.
+  const existing = outcome.existing;
+  if (existing.type !== row.type) throw new IdempotencyKeyReusedError(row.idempotencyKey!, existing.id, existing.type);
+  return { job: existing, created: false };
+}
+
+/**
+ * Validates and stores a job; nothing is stored when it throws. Synchronous when the store is
+ * (SQLite), so it can run inside the caller's transaction; `connection` is the caller's own
+ * connection or client (default: the store's).
+ */
+export function enqueue<S extends NightshiftStore>(
+  store: S,
+  jobs: readonly LoadedJob[] | JobTypes,
+  input: EnqueueInput,
+  options: { now?: number; connection?: unknown } = {},
+): EnqueueReturn<S> {
+  const row = newJob(jobTypesFor(jobs), input, options.now);
+  const outcome = store.jobs.insert(row, options.connection);
+  return (isPromise(outcome) ? outcome.then((o) => resultOf(row, o)) : resultOf(row, outcome)) as EnqueueReturn<S>;
+}
+
+/** Enqueue's answer: synchronous on SQLite (so it can join the caller's transaction), a promise elsewhere. */
+export type EnqueueReturn<S extends NightshiftStore> = S extends { readonly kind: 'sqlite' } ? EnqueueResult : Awaitable<EnqueueResult>;

@@ -5,8 +5,7 @@ import type { Logger } from '../log/logger.ts';
 import type { JobTypes } from './job-types.ts';
 import type { JobOutcome, RunJob } from './messages.ts';
 import type { Attempt, Ending } from './outcomes.ts';
-import type { ClaimedRow } from './store/claim-jobs.ts';
-import type { ProgressWrite } from './store/finish-jobs.ts';
+import type { ClaimedRow, ProgressWrite } from '../store/types.ts';
 import type { PoolThread } from './thread-pool.ts';
 
 export interface Flight extends Attempt {

@@ -1,38 +1,32 @@
 // The runner's periodic upkeep, apart from claiming: renewing the leases it holds, recovering jobs
-// that stopped runners left (store/leases.ts), and noticing cancels flagged by other processes.
-import type { Db } from '../db/open.ts';
+// that stopped runners left (the store's upkeep), and noticing cancels flagged by other processes.
+import { isOwnerGone } from '../core/owner.ts';
 import { errorFields, type Logger } from '../log/logger.ts';
-import { isOwnerGone } from '../scheduler/owner.ts';
+import type { NightshiftStore, Recovered, UpkeepResult } from '../store/types.ts';
 import type { Flights } from './flights.ts';
-import { cancelRequested, recoverStale, renewLeases, type Recovered } from './store/leases.ts';
 
 export interface Upkeep {
-  db: Db;
+  store: NightshiftStore;
   logger: Logger;
   flights: Flights;
   owner: string;
   leaseMs: number;
-  /** Runs fn in the runner's write transaction. */
-  write(fn: () => void): void;
 }
 
 /**
  * Renews our leases, then recovers expired or orphaned jobs of any runner (at start and every
  * leaseMs/3). Returns what was recovered (the runner claims it again at once).
  */
-export function renewAndRecover(u: Upkeep, now = Date.now()): Recovered[] {
+export async function renewAndRecover(u: Upkeep, now = Date.now()): Promise<Recovered[]> {
   const mine = [...u.flights.values()].filter((f) => !f.leaseLost);
-  let renewed = { held: new Set<string>(), cancel: new Set<string>() };
-  let recovered: Recovered[] = [];
+  let result: UpkeepResult;
   try {
-    u.write(() => {
-      renewed = renewLeases(u.db, mine, now, u.leaseMs);
-      recovered = recoverStale(u.db, now, (owner) => owner !== u.owner && isOwnerGone(owner));
-    });
+    result = await u.store.jobs.upkeep({ now, owner: u.owner, leaseMs: u.leaseMs, held: mine, isOwnerGone });
   } catch (err) {
     u.logger.error('Queue runner could not renew leases', errorFields(err));
     return [];
   }
+  const { recovered, ...renewed } = result;
   // Not renewed: someone recovered it (we were frozen past the lease).
   for (const f of mine) if (!renewed.held.has(f.id)) u.flights.leaseLost(f);
   for (const id of renewed.cancel) u.flights.cancel(id);
@@ -43,11 +37,11 @@ export function renewAndRecover(u: Upkeep, now = Date.now()): Recovered[] {
 }
 
 /** Cancels asked for in another process (Queue.cancel there only flags the row). */
-export function pollCancels(u: Upkeep): void {
+export async function pollCancels(u: Upkeep): Promise<void> {
   if (u.flights.size === 0) return;
   try {
     const ids = [...u.flights.values()].filter((f) => !f.cancelRequested && !f.leaseLost).map((f) => f.id);
-    for (const id of cancelRequested(u.db, ids)) u.flights.cancel(id);
+    for (const id of await u.store.jobs.cancelRequested(ids)) u.flights.cancel(id);
   } catch (err) {
     u.logger.error('Queue runner could not poll for cancels', errorFields(err));
   }

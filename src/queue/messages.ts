@@ -1,13 +1,14 @@
 // Messages between QueueRunner (main thread) and its queue threads. The main thread owns all queue
 // SQL (claims, completions, leases); a thread only runs handlers and reports back, so every write
-// to queue_jobs can be batched in one place.
+// to the queue can be batched in one place.
 import type { LogRecord } from '../log/logger.ts';
+import type { StoreThreadSpec } from '../store/types.ts';
 
 export interface QueueThreadData {
-  databasePath: string;
+  /** How the thread opens its own store on the same database (its connection is the jobs' ctx.db). */
+  store: StoreThreadSpec;
   /** type -> absolute job file; each thread imports them all at start. */
   jobFiles: Record<string, string>;
-  gate: SharedArrayBuffer;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   threadIndex: number;
   /** Thread 0 runs a PASSIVE WAL checkpoint this often, TRUNCATE past a size limit (0: never); see QueueRunnerOptions. */

@@ -2,11 +2,10 @@
 // connection, imports every job file once, then runs the jobs the main thread sends: one at a time,
 // except I/O-bound jobs (threadConcurrency > 1), which may share it. Results go back in batches.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../db/open.ts';
-import { WriteGate } from '../db/write-gate.ts';
 import type { JobDefinition } from '../jobs/define.ts';
 import { loadJobFile } from '../jobs/load.ts';
 import { createLogger, errorFields, type Logger } from '../log/logger.ts';
+import { openThreadStore } from '../store/sqlite/index.ts';
 import { forwardLog } from '../threads/messages.ts';
 import type { QueueJobContext } from './define.ts';
 import type { JobOutcome, MainToThread, QueueThreadData, RunJob, ThreadToMain } from './messages.ts';
@@ -29,8 +28,10 @@ interface Running {
   progressTimer?: NodeJS.Timeout;
 }
 
-const db = openDatabase(data.databasePath);
-const gate = new WriteGate(data.gate);
+// The jobs' ctx.db: this thread's own connection to the app's database (and the store's write gate,
+// which cleanup batches yield to).
+const store = openThreadStore(data.store);
+const { db, gate } = store;
 const definitions = new Map<string, JobDefinition<any>>();
 const loadErrors = new Map<string, string>();
 for (const [type, file] of Object.entries(data.jobFiles)) {

@@ -1,23 +1,22 @@
 // Queue: the main thread's handle on the queue, used by the HTTP routes and application code.
 // Enqueue, read and control jobs; it never runs them (that is QueueRunner's job, in any process
-// that has one: every method here only touches the database).
-import type { Db } from '../db/open.ts';
-import type { WriteGate } from '../db/write-gate.ts';
+// that has one: every method here only goes to the store). Reads and control answer with promises
+// on every store; enqueue answers synchronously on SQLite so it can join the caller's transaction.
+import { isPromise } from '../core/awaitable.ts';
 import type { LoadedJob } from '../jobs/load.ts';
 import type { Logger } from '../log/logger.ts';
-import { enqueue } from './enqueue.ts';
+import { percentOf } from '../store/job-rows.ts';
+import type { NightshiftStore } from '../store/types.ts';
+import { enqueue, type EnqueueReturn } from './enqueue.ts';
+
+export type { EnqueueReturn };
 import { jobTypesFor, type JobTypes } from './job-types.ts';
-import { cancelJob, retryJob } from './store/control.ts';
-import { countByStatus, countByTypeAndStatus, jobById, listJobs, progressRow } from './store/read-jobs.ts';
-import { percentOf, toQueueJob } from './store/rows.ts';
 import type { CancelResult, EnqueueInput, EnqueueResult, ListFilter, ProgressView, QueueCounts, QueueJob, RetryResult } from './types.ts';
 
 export interface QueueOptions {
-  db: Db;
+  store: NightshiftStore;
   jobs: readonly LoadedJob[];
   logger: Logger;
-  /** Raised around writes so background batch jobs step aside (see src/db/write-gate.ts). */
-  gate?: WriteGate;
   /** Called after each enqueue (runtime: runner.wake(), so the job starts without waiting for a poll). */
   onEnqueue?: (job: QueueJob) => void;
   /** Called when a processing job is asked to cancel (runtime: runner.cancel(id), no poll delay). */
@@ -26,24 +25,38 @@ export interface QueueOptions {
   onRetry?: (job: QueueJob) => void;
 }
 
+export interface EnqueueOptions {
+  /**
+   * The caller's own connection or client, with its transaction open: the job commits or rolls
+   * back with the caller's rows (SQLite: a better-sqlite3 Database on the same file; PostgreSQL:
+   * a pg client). Default: the store's connection, which on SQLite is the app's own when the app
+   * gave Nightshift its Database.
+   */
+  connection?: unknown;
+}
+
 export const MAX_LIST_LIMIT = 500;
 
-export class Queue {
+export class Queue<S extends NightshiftStore = NightshiftStore> {
   readonly types: JobTypes;
-  private readonly db: Db;
+  private readonly store: S;
 
-  constructor(private readonly options: QueueOptions) {
-    this.db = options.db;
+  constructor(private readonly options: QueueOptions & { store: S }) {
+    this.store = options.store;
     this.types = jobTypesFor(options.jobs);
   }
 
   /**
-   * Validates and stores a job; synchronous, so it can run inside the caller's own transaction on
-   * the same connection (see enqueue.ts). Throws UnknownJobTypeError or QueueValidationError.
+   * Validates and stores a job. Throws UnknownJobTypeError or QueueValidationError, synchronously,
+   * before anything is stored. On SQLite the result is synchronous too.
    */
-  enqueue(input: EnqueueInput): EnqueueResult {
-    const write = () => enqueue(this.db, this.types, input);
-    const result = this.options.gate ? this.options.gate.write(write) : write();
+  enqueue(input: EnqueueInput, options: EnqueueOptions = {}): EnqueueReturn<S> {
+    const result = enqueue(this.store, this.types, input, { connection: options.connection });
+    if (isPromise(result)) return result.then((r) => this.enqueued(r)) as EnqueueReturn<S>;
+    return this.enqueued(result) as EnqueueReturn<S>;
+  }
+
+  private enqueued(result: EnqueueResult): EnqueueResult {
     if (result.created) {
       this.options.logger.debug('Job enqueued', { job: result.job.type, jobId: result.job.id, traceId: result.job.envelope.traceId });
       // The runner claims on a later tick (setImmediate), after the caller's transaction, if any, ends.
@@ -52,21 +65,19 @@ export class Queue {
     return result;
   }
 
-  get(id: string): QueueJob | undefined {
-    const row = jobById(this.db, id);
-    return row && toQueueJob(row);
+  async get(id: string): Promise<QueueJob | undefined> {
+    return this.store.jobs.get(id);
   }
 
   /** Newest first, with the total matching the filter (for pagination). */
-  list(filter: ListFilter): { jobs: QueueJob[]; total: number } {
+  async list(filter: ListFilter): Promise<{ jobs: QueueJob[]; total: number }> {
     const limit = Math.max(1, Math.min(MAX_LIST_LIMIT, Math.floor(filter.limit)));
     const offset = Math.max(0, Math.floor(filter.offset ?? 0));
-    const { rows, total } = listJobs(this.db, { ...filter, limit, offset });
-    return { jobs: rows.map(toQueueJob), total };
+    return this.store.jobs.list({ ...filter, limit, offset });
   }
 
-  progress(id: string): ProgressView | undefined {
-    const row = progressRow(this.db, id);
+  async progress(id: string): Promise<ProgressView | undefined> {
+    const row = await this.store.jobs.progress(id);
     if (!row) return undefined;
     return {
       id: row.id,
@@ -81,36 +92,32 @@ export class Queue {
    * pending -> cancelled at once; processing -> 'cancelling' (the runner aborts the handler's signal,
    * terminates its thread after a grace period and records 'cancelled'); finished -> 'finished'.
    */
-  cancel(id: string): CancelResult {
-    const outcome = this.write(() => cancelJob(this.db, id));
+  async cancel(id: string): Promise<CancelResult> {
+    const outcome = await this.store.jobs.cancel(id, Date.now());
     if (outcome === 'cancelling') this.options.onCancel?.(id);
     if (outcome !== 'not_found') this.options.logger.info('Job cancel requested', { jobId: id, outcome });
-    return { outcome, job: outcome === 'not_found' ? undefined : this.get(id) };
+    return { outcome, job: outcome === 'not_found' ? undefined : await this.get(id) };
   }
 
   /** failed or cancelled -> pending (attempts reset, due now); anything else is 'not_retryable'. */
-  retry(id: string): RetryResult {
-    const outcome = this.write(() => retryJob(this.db, id));
+  async retry(id: string): Promise<RetryResult> {
+    const outcome = await this.store.jobs.retry(id, Date.now());
     if (outcome === 'retried') {
       this.options.logger.info('Job retried by hand', { jobId: id });
-      const job = this.get(id)!;
+      const job = (await this.get(id))!;
       this.options.onRetry?.(job);
       this.options.onEnqueue?.(job);
       return { outcome, job };
     }
-    return { outcome, job: outcome === 'not_found' ? undefined : this.get(id) };
+    return { outcome, job: outcome === 'not_found' ? undefined : await this.get(id) };
   }
 
-  counts(): QueueCounts {
-    return countByStatus(this.db);
+  async counts(): Promise<QueueCounts> {
+    return this.store.jobs.counts();
   }
 
   /** Jobs per type and status (types with no jobs are absent). */
-  countsByType(): Map<string, QueueCounts> {
-    return countByTypeAndStatus(this.db);
-  }
-
-  private write<T>(fn: () => T): T {
-    return this.options.gate ? this.options.gate.write(fn) : fn();
+  async countsByType(): Promise<Map<string, QueueCounts>> {
+    return this.store.jobs.countsByType();
   }
 }

@@ -1,17 +1,13 @@
 // QueueRunner's public types: its options (units in the names), the observer hooks metrics use,
 // and its states.
-import type { Db } from '../db/open.ts';
-import type { WriteGate } from '../db/write-gate.ts';
 import type { LoadedJob } from '../jobs/load.ts';
 import type { Logger } from '../log/logger.ts';
 import type { BackoffOptions } from './backoff.ts';
 import type { QueueThreadData } from './messages.ts';
-import type { Applied } from './outcomes.ts';
-import type { Recovered } from './store/leases.ts';
+import type { Applied, NightshiftStore, Recovered } from '../store/types.ts';
 
 export interface QueueRunnerOptions {
-  db: Db;
-  databasePath: string;
+  store: NightshiftStore;
   jobs: readonly LoadedJob[];
   logger: Logger;
   /** Worker threads (config QUEUE_WORKERS). Default 1. */
@@ -23,7 +19,6 @@ export interface QueueRunnerOptions {
   shutdownGraceMs?: number;
   /** How long a cancelled handler has to stop before its thread is terminated. Default 5 s. */
   cancelGraceMs?: number;
-  gate?: WriteGate;
   logLevel?: QueueThreadData['logLevel'];
   backoff?: Partial<BackoffOptions>;
   /**

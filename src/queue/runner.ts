@@ -1,23 +1,20 @@
 // QueueRunner: runs queued jobs in long-lived worker threads. The main thread owns every queue
-// write and batches them: each tick is one IMMEDIATE transaction that records the endings reported
-// since the last tick (completions as one statement), opens job_runs rows of attempts that run for
-// a while, writes progress, and claims as many ready jobs as the threads can take. Threads only run
-// handlers (src/queue/queue-thread.ts). Delivery is at-least-once: see store/leases.ts.
-import type { Db } from '../db/open.ts';
-import { WriteGate } from '../db/write-gate.ts';
+// write and batches them: each tick is one store transaction (store.jobs.tick) that records the
+// endings reported since the last tick, opens run rows of attempts that run for a while, writes
+// progress, and claims as many ready jobs as the threads can take. Threads only run handlers
+// (src/queue/queue-thread.ts). Delivery is at-least-once: see the store's leases.
+import { settle } from '../core/awaitable.ts';
+import { markLive, markStopped, newOwnerId } from '../core/owner.ts';
 import { errorFields, type Logger } from '../log/logger.ts';
-import { markLive, markStopped, newOwnerId } from '../scheduler/owner.ts';
+import type { Applied, ClaimedRow, NightshiftStore, TickRequest, TickResult } from '../store/types.ts';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
-import { claimRound } from './claim.ts';
+import { claimPlan } from './claim.ts';
 import { Flights, unref } from './flights.ts';
 import { jobTypesFor, type JobTypes } from './job-types.ts';
 import { Alarm, pollCancels, renewAndRecover, type Upkeep } from './maintenance.ts';
 import type { RunJob } from './messages.ts';
-import { applyEndings, attemptOutcome, logEnding, type Applied } from './outcomes.ts';
+import { attemptOutcome, logEnding, planEnding } from './outcomes.ts';
 import { Placement } from './placement.ts';
-import type { ClaimedRow } from './store/claim-jobs.ts';
-import { writeProgress } from './store/finish-jobs.ts';
-import { openRuns } from './store/runs.ts';
 import { ThreadPool, type PoolThread } from './thread-pool.ts';
 import type { QueueRunnerOptions, RunnerState } from './runner-types.ts';
 
@@ -25,11 +22,6 @@ export type { QueueRunnerEvents, QueueRunnerOptions, RunnerState } from './runne
 
 /** An attempt's job_runs row is opened once it has run this long (shorter ones get it at the end). */
 export const RUN_ROW_DELAY_MS = 200;
-/**
- * The main connection's wal_autocheckpoint while a runner runs (pages; ~40 MB at 4 KiB pages): a
- * backstop above queue-thread.ts's TRUNCATE limit, never reached while the background checkpointer works.
- */
-const MAIN_AUTOCHECKPOINT_PAGES = 10_000;
 /**
  * Most jobs queued on one thread. Only jobs measured to be very short queue this deep (the 5 ms
  * queuedBudgetMs caps slower ones): 256 µs-jobs per thread means fewer, bigger claim/completion
@@ -44,9 +36,8 @@ const TICK_RETRY_MAX_MS = 5_000;
 export class QueueRunner {
   readonly owner = newOwnerId();
   readonly types: JobTypes;
-  private readonly db: Db;
+  private readonly store: NightshiftStore;
   private readonly logger: Logger;
-  private readonly gate: WriteGate;
   private readonly pool: ThreadPool;
   private readonly placement: Placement;
   private readonly flights: Flights;
@@ -58,6 +49,9 @@ export class QueueRunner {
   private stopping?: Promise<void>;
   private readonly unknownTypes = new Set<string>();
   private tickQueued = false;
+  /** A tick whose store call has not answered yet (an async store); the next waits for it. */
+  private tickInFlight = false;
+  private readonly caps: ReadonlyMap<string, number>;
   private timers: NodeJS.Timeout[] = [];
   /** The next delayed job this runner knows of (runAt, retry backoff). */
   private readonly dueAlarm = new Alarm(() => this.wake());
@@ -65,8 +59,8 @@ export class QueueRunner {
   private readonly runRowAlarm = new Alarm(() => this.wake());
   private readonly upkeep: Upkeep;
   private drainWaiters: (() => void)[] = [];
-  /** The main connection's wal_autocheckpoint before start() raised it; restored by stop(). */
-  private savedAutoCheckpoint?: number;
+  /** Undoes what the store tuned for a running runner (SQLite: checkpoints moved off the main thread). */
+  private detachFromStore?: () => void;
   private readonly counters = { claimed: 0, completed: 0, retried: 0, failed: 0, cancelled: 0, released: 0, recovered: 0, ticks: 0, tickErrors: 0 };
   /** Consecutive failed ticks, and the last error logged (each distinct one is logged once). */
   private failures = 0;
@@ -77,10 +71,10 @@ export class QueueRunner {
   constructor(private readonly options: QueueRunnerOptions) {
     const workers = options.workers ?? 1;
     if (!Number.isInteger(workers) || workers < 1) throw new Error('QueueRunner needs at least one worker thread');
-    this.db = options.db;
+    this.store = options.store;
     this.logger = options.logger;
     this.types = jobTypesFor(options.jobs);
-    this.gate = options.gate ?? new WriteGate();
+    this.caps = new Map(this.types.capped().map((t) => [t.name, t.concurrency!]));
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
@@ -89,9 +83,8 @@ export class QueueRunner {
     this.pool = new ThreadPool(
       workers,
       {
-        databasePath: options.databasePath,
+        store: options.store.threadSpec,
         jobFiles,
-        gate: this.gate.buffer,
         logLevel: options.logLevel ?? 'info',
         checkpointIntervalMs: options.checkpointIntervalMs ?? 200,
       },
@@ -109,7 +102,7 @@ export class QueueRunner {
       setBusy: (thread, busy) => this.pool.setBusy(thread, busy),
       record: (type, ms) => this.placement.record(type, ms),
     });
-    this.upkeep = { db: this.db, logger: this.logger, flights: this.flights, owner: this.owner, leaseMs: this.leaseMs, write: (fn) => this.write(fn) };
+    this.upkeep = { store: this.store, logger: this.logger, flights: this.flights, owner: this.owner, leaseMs: this.leaseMs };
   }
 
   /** Recovers what dead runners left, starts the threads (resolves once they are ready) and the timers. */
@@ -121,7 +114,7 @@ export class QueueRunner {
   private async doStart(): Promise<void> {
     this.state = 'starting';
     markLive(this.owner);
-    this.maintain();
+    await this.maintain();
     try {
       await this.pool.start();
     } catch (err) {
@@ -131,37 +124,13 @@ export class QueueRunner {
       throw err;
     }
     this.state = 'running';
-    this.moveCheckpointsOffThisThread();
+    this.detachFromStore = this.store.runnerAttached?.({ backgroundCheckpoints: (this.options.checkpointIntervalMs ?? 200) > 0 });
     this.timers = [
       unref(setInterval(() => this.poll(), this.pollIntervalMs)),
-      unref(setInterval(() => this.maintain(), Math.max(100, Math.floor(this.leaseMs / 3)))),
+      unref(setInterval(() => void this.maintain(), Math.max(100, Math.floor(this.leaseMs / 3)))),
     ];
     this.logger.info('Queue runner started', { owner: this.owner, threads: this.pool.threads.length, leaseMs: this.leaseMs });
     this.wake();
-  }
-
-  /**
-   * SQLite runs its automatic checkpoint inside whichever COMMIT pushes the WAL past
-   * wal_autocheckpoint pages (1000 by default: every ~240 single-job enqueues), so now and then an
-   * enqueue on the request path pays 3-5 ms for it. While this runner runs, queue thread 0
-   * checkpoints in the background (PASSIVE every checkpointIntervalMs, TRUNCATE once the WAL passes
-   * a size limit: see queue-thread.ts), so the main connection's threshold is raised far above what
-   * the background checkpointer lets the WAL reach: it stays as a backstop only (if the thread is
-   * stuck or the limit is hit anyway). stop() restores the previous value, so without a runner
-   * SQLite's own autocheckpoint applies as before.
-   */
-  private moveCheckpointsOffThisThread(): void {
-    if ((this.options.checkpointIntervalMs ?? 200) <= 0) return;
-    const current = this.db.pragma('wal_autocheckpoint', { simple: true }) as number;
-    if (current <= 0 || current >= MAIN_AUTOCHECKPOINT_PAGES) return; // off, or already high: leave it
-    this.savedAutoCheckpoint = current;
-    this.db.pragma(`wal_autocheckpoint = ${MAIN_AUTOCHECKPOINT_PAGES}`);
-  }
-
-  private restoreCheckpoints(): void {
-    if (this.savedAutoCheckpoint === undefined || !this.db.open) return;
-    this.db.pragma(`wal_autocheckpoint = ${this.savedAutoCheckpoint}`);
-    this.savedAutoCheckpoint = undefined;
   }
 
   /**
@@ -192,10 +161,12 @@ export class QueueRunner {
   private tick(): void {
     this.tickQueued = false;
     if (this.state !== 'running' && this.state !== 'stopping') return;
+    // One tick at a time: with an async store the next waits for this one's answer.
+    if (this.tickInFlight) return void (this.tickQueued = true);
     // Backing off after a failed tick: the retry timer wakes us (the final tick of stop() still runs).
     if (this.state === 'running' && performance.now() < this.retryAt) return;
-    // Never write inside someone else's open transaction on this connection: it could roll back.
-    if (this.db.inTransaction) return void unref(setTimeout(() => this.wake(), 1));
+    // Never write inside someone else's open transaction on a shared connection: it could roll back.
+    if (this.store.connectionBusy?.()) return void unref(setTimeout(() => this.wake(), 1));
     const now = Date.now();
     const threads = this.pool.threads.map((t) => ({ ready: t.ready && !t.retiring, assigned: [...t.assigned.values()] }));
     const room = this.state === 'running' ? this.placement.room(threads) : 0;
@@ -203,46 +174,58 @@ export class QueueRunner {
     const endings = this.flights.takeEndings();
     const progress = this.flights.takeProgress();
     if (endings.length === 0 && progress.length === 0 && room === 0 && needRows.length === 0) return;
-    let applied: Applied[] = [];
-    let claimed: [ClaimedRow, number][] = [];
-    try {
-      this.write(() => {
-        applied = applyEndings(this.db, endings, now, this.backoff, this.owner);
-        openRuns(this.db, needRows.map((f) => ({ runId: f.runId, type: f.type, jobId: f.id, traceId: f.traceId, startedAt: f.startedAt })), this.owner);
-        writeProgress(this.db, progress, now);
-        if (room > 0) {
-          ({ claimed } = claimRound({ db: this.db, types: this.types, placement: this.placement, threads, room, now, owner: this.owner, leaseMs: this.leaseMs, unknownTypes: this.unknownTypes, logger: this.logger }));
-        }
-      });
-    } catch (err) {
-      this.flights.restore(endings, progress);
-      this.tickFailed(err);
-      return;
-    }
+    const plan = room > 0 ? claimPlan({ types: this.types, placement: this.placement, threads, room, caps: this.caps, unknownTypes: this.unknownTypes, logger: this.logger }) : undefined;
+    const request: TickRequest = {
+      now,
+      owner: this.owner,
+      leaseMs: this.leaseMs,
+      endings,
+      planEnding: (ending, attempt) => planEnding(ending, attempt, now, this.backoff),
+      openRuns: needRows.map((f) => ({ runId: f.runId, type: f.type, jobId: f.id, traceId: f.traceId, startedAt: f.startedAt })),
+      progress,
+      claim: plan?.request,
+    };
+    this.tickInFlight = true;
+    const settled = settle(
+      () => this.store.jobs.tick(request),
+      (result) => {
+        this.tickInFlight = false;
+        this.afterTick(result, now, needRows, plan?.threadOf);
+      },
+      (err) => {
+        this.tickInFlight = false;
+        this.flights.restore(endings, progress);
+        this.tickFailed(err);
+      },
+    );
+    void settled?.then(() => this.tickQueued && ((this.tickQueued = false), this.queueTick()));
+  }
+
+  private afterTick(result: TickResult, now: number, needRows: ReturnType<Flights['needingRunRows']>, threadOf: Map<string, number> | undefined): void {
     if (this.failures > 0) this.logger.info('Queue runner writes to the database again', { failedTicks: this.failures });
     this.failures = 0;
     this.lastFailure = undefined;
     this.retryAt = 0;
     this.counters.ticks += 1;
     for (const f of needRows) f.runOpen = true;
-    for (const a of applied) {
+    for (const a of result.applied) {
       this.count(a);
       this.options.events?.attemptEnded?.(a, now);
       logEnding(this.logger, a, now);
       if (a.written && a.plan?.status === 'pending' && a.plan.runAt !== undefined) this.wakeAt(a.plan.runAt);
     }
-    this.dispatch(claimed, now);
+    if (threadOf) this.dispatch(result.claimed, threadOf, now);
     // A tick soon after the oldest row-less attempt passes RUN_ROW_DELAY_MS, even if nothing else happens.
     if (!this.runRowAlarm.armed && this.flights.anyWithoutRunRow()) this.runRowAlarm.set(Date.now() + RUN_ROW_DELAY_MS + 5);
     if (this.flights.size === 0 && this.flights.pendingEndings === 0) for (const done of this.drainWaiters.splice(0)) done();
   }
 
   /**
-   * A tick's transaction failed; its endings and progress were put back. SQLITE_BUSY / LOCKED
-   * (another process held the write lock past busy_timeout) is transient: retry soon, quietly
-   * after the first. Anything else (a constraint, a schema mismatch, a full disk, a read-only file)
-   * will likely fail again: logged at error level once per distinct message, retried with
-   * exponential backoff up to TICK_RETRY_MAX_MS so it is loud but does not spin.
+   * A tick's transaction failed; its endings and progress were put back. A busy or locked database
+   * (another process held the write lock past its timeout) is transient: retry soon, quietly after
+   * the first. Anything else (a constraint, a schema mismatch, a full disk, a read-only file) will
+   * likely fail again: logged at error level once per distinct message, retried with exponential
+   * backoff up to TICK_RETRY_MAX_MS so it is loud but does not spin.
    */
   private tickFailed(err: unknown): void {
     this.failures += 1;
@@ -263,14 +246,10 @@ export class QueueRunner {
     unref(setTimeout(() => this.wake(), delay));
   }
 
-  private write(fn: () => void): void {
-    this.gate.write(() => this.db.transaction(fn).immediate());
-  }
-
-  private dispatch(claimed: readonly [ClaimedRow, number][], now: number): void {
+  private dispatch(claimed: readonly ClaimedRow[], threadOf: Map<string, number>, now: number): void {
     const batches = new Map<PoolThread, RunJob[]>();
-    for (const [row, index] of claimed) {
-      const thread = this.pool.threads[index]!;
+    for (const row of claimed) {
+      const thread = this.pool.threads[threadOf.get(row.id)!]!;
       const job = this.flights.start(row, thread, now);
       let batch = batches.get(thread);
       if (!batch) batches.set(thread, (batch = []));
@@ -291,13 +270,13 @@ export class QueueRunner {
   }
 
   private poll(): void {
-    if (!this.db.inTransaction) pollCancels(this.upkeep);
+    if (!this.store.connectionBusy?.()) void pollCancels(this.upkeep);
     this.wake();
   }
 
-  private maintain(): void {
-    if (this.db.inTransaction || this.state === 'stopped') return;
-    const recovered = renewAndRecover(this.upkeep);
+  private async maintain(): Promise<void> {
+    if (this.store.connectionBusy?.() || this.state === 'stopped') return;
+    const recovered = await renewAndRecover(this.upkeep);
     this.counters.recovered += recovered.length;
     if (recovered.length > 0) this.options.events?.recovered?.(recovered);
     if (recovered.length > 0) this.wake();
@@ -336,12 +315,20 @@ export class QueueRunner {
       await this.drained(deadline - Date.now());
     }
     this.flights.releaseAll('Stopped at shutdown; its thread was terminated');
-    this.tick();
+    await this.finalTick();
     await this.pool.stop();
-    this.restoreCheckpoints();
+    this.detachFromStore?.();
+    this.detachFromStore = undefined;
     markStopped(this.owner);
     this.state = 'stopped';
     this.logger.info('Queue runner stopped', { owner: this.owner });
+  }
+
+  /** Writes what the threads reported last (and the released jobs); waits for an async store. */
+  private async finalTick(): Promise<void> {
+    for (let i = 0; i < 100 && this.tickInFlight; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    this.tick();
+    for (let i = 0; i < 100 && this.tickInFlight; i++) await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
   private drained(ms: number): Promise<void> {

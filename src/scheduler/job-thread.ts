@@ -2,20 +2,19 @@
 // the shared database, runs the job and, on success, closes its job_runs row itself. Failures are
 // left to the main thread, which sees the thread's error or exit code and records them.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../db/open.ts';
-import { WriteGate } from '../db/write-gate.ts';
 import { loadJobFile } from '../jobs/load.ts';
 import { createLogger, type LogLevel } from '../log/logger.ts';
-import { finishRun } from '../runs/ledger.ts';
+import { openThreadStore } from '../store/sqlite/index.ts';
+import type { StoreThreadSpec } from '../store/types.ts';
 import { CANCEL, forwardLog, type ThreadToMain } from '../threads/messages.ts';
 import type { RunTrigger } from '../jobs/define.ts';
 
 export interface JobThreadData {
   runId: string;
   jobFile: string;
-  databasePath: string;
+  /** How the thread opens its own store on the same database (its connection is the job's ctx.db). */
+  store: StoreThreadSpec;
   trigger: RunTrigger;
-  gate: SharedArrayBuffer;
   logLevel: LogLevel | 'silent';
 }
 
@@ -30,8 +29,8 @@ port.on('message', (message) => {
 
 const { definition } = await loadJobFile(data.jobFile);
 const logger = createLogger({ level: data.logLevel, sink: forwardLog(post) }, { job: definition.name, runId: data.runId });
-const gate = new WriteGate(data.gate);
-const db = openDatabase(data.databasePath);
+const store = openThreadStore(data.store);
+const { db, gate } = store;
 post({ type: 'started' });
 try {
   const details =
@@ -47,10 +46,10 @@ try {
       yieldToWriters: () => gate.yieldToWriters(),
     })) ?? {};
   // The worker appends its own result to the ledger; the main thread only fills in failures.
-  finishRun(db, data.runId, { status: 'success', details });
+  await store.runs.finish(data.runId, { status: 'success', details });
   post({ type: 'result', details });
 } finally {
-  db.close();
+  store.close();
   // Let the thread end on its own once the job is done (Bree's 'done' message would also remove
   // the main thread's exit listener, which records failures).
   port.removeAllListeners('message');

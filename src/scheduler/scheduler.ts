@@ -1,21 +1,20 @@
 // JobScheduler: the programmatic API of seed 002 (register, list, start, stop, runNow, getStatus,
 // getJobStatus) over Bree. It owns the rules users rely on: one scheduler per database (a lease in
-// SQLite), no overlapping runs (recorded as skipped), one catch-up run after downtime, real timeouts,
+// the store), no overlapping runs (recorded as skipped), one catch-up run after downtime, real timeouts,
 // bounded shutdown, and a job_runs row for every run whatever happens to its thread.
+import { hostname } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { WriteGate } from '../db/write-gate.ts';
+import { isOwnerGone, markLive, markStopped, newOwnerId, parseOwner } from '../core/owner.ts';
 import { describeCron } from '../jobs/cron.ts';
 import type { RunTrigger } from '../jobs/define.ts';
 import type { LoadedJob } from '../jobs/load.ts';
 import { errorFields } from '../log/logger.ts';
-import * as ledger from '../runs/ledger.ts';
+import type { FinalStatus } from '../runs/types.ts';
 import { isThreadMessage } from '../threads/messages.ts';
 import { createBreeRunner, type BreeRunner } from './bree.ts';
-import { missedJobs, recordFirstSeen } from './catch-up.ts';
+import { missedJobs } from './catch-up.ts';
 import { JobAlreadyRunningError, JobsDisabledError, SchedulerNotRunningError, UnknownJobError } from './errors.ts';
 import type { JobThreadData } from './job-thread.ts';
-import { acquireLease, readLease, releaseLease } from './lease.ts';
-import { isOwnerGone, markLive, markStopped, newOwnerId } from './owner.ts';
 import { jobStatus, type JobStatus } from './status.ts';
 import type { Inflight, RunHandle, RunOutcome, SchedulerOptions, SchedulerRole } from './types.ts';
 
@@ -33,7 +32,6 @@ export class JobScheduler {
   readonly timezone: string;
   private readonly jobs = new Map<string, LoadedJob>();
   private readonly inflight = new Map<string, Inflight>();
-  private readonly gate: WriteGate;
   private readonly leaseMs: number;
   private runner?: BreeRunner;
   private role: SchedulerRole = 'stopped';
@@ -46,7 +44,6 @@ export class JobScheduler {
 
   constructor(private readonly options: SchedulerOptions) {
     this.timezone = options.timezone ?? 'UTC';
-    this.gate = options.gate ?? new WriteGate();
     this.leaseMs = options.leaseMs ?? 15_000;
     for (const job of options.jobs ?? []) if (job.definition.schedule) this.register(job);
   }
@@ -81,14 +78,14 @@ export class JobScheduler {
   }
 
   private async doStart(): Promise<void> {
-    const { db, logger } = this.options;
+    const { store, logger } = this.options;
     if (!this.options.enabled) {
       logger.info('Jobs scheduler disabled (JOBS_ENABLED=false): no scheduler and no job threads');
       return;
     }
     markLive(this.owner);
-    this.closeAbandoned();
-    recordFirstSeen(db, [...this.jobs.keys()]);
+    await this.closeAbandoned();
+    await store.schedules.recordFirstSeen([...this.jobs.keys()], Date.now());
     await this.startRunner((name) => this.onTick(name));
     await this.contendForLease();
     this.leaseTimer = setInterval(() => void this.contendForLease(), Math.max(250, this.leaseMs / 3));
@@ -111,22 +108,22 @@ export class JobScheduler {
   }
 
   /** Bree, ready to run threads (its cron timers start only when this instance leads), as standby. */
-  private async startRunner(onTick: (name: string) => void): Promise<void> {
+  private async startRunner(onTick: (name: string) => void | Promise<void>): Promise<void> {
     this.runner = createBreeRunner(this.list(), this.timezone, {
-      onTick,
+      onTick: (name) => void onTick(name),
       onWorker: (name, worker, run) => this.watch(name, worker, run),
     });
     await this.runner.init();
     this.role = 'standby';
   }
 
-  private closeAbandoned(): void {
+  private async closeAbandoned(): Promise<void> {
     // A run cannot outlive its timeout plus thread start-up (its owner terminates it), plus a margin.
     const maxRunMs = (name: string) => {
       const job = this.jobs.get(name);
       return job && job.timeoutMs + THREAD_STARTUP_ALLOWANCE_MS + 60_000;
     };
-    const closed = ledger.closeAbandonedRuns(this.options.db, isOwnerGone, Date.now(), maxRunMs);
+    const closed = await this.options.store.runs.closeAbandoned(isOwnerGone, Date.now(), maxRunMs);
     if (closed > 0) this.options.logger.warn('Closed runs left running by a stopped process', { abandoned: closed });
     if (closed > 0) this.options.events?.abandonedClosed?.(closed);
   }
@@ -135,7 +132,14 @@ export class JobScheduler {
     if (this.role !== 'standby' && this.role !== 'leader') return;
     let holds: boolean;
     try {
-      holds = acquireLease(this.options.db, this.owner, this.leaseMs);
+      holds = await this.options.store.leader.acquire({
+        owner: this.owner,
+        pid: parseOwner(this.owner)?.pid ?? process.pid,
+        hostname: hostname(),
+        ttlMs: this.leaseMs,
+        now: Date.now(),
+        isOwnerGone,
+      });
     } catch (err) {
       // A busy database is not a lost lease: keep the current role and try again next interval.
       this.options.logger.error('Could not renew the scheduler lease', errorFields(err));
@@ -146,14 +150,14 @@ export class JobScheduler {
     else if (!holds && !this.announcedStandby) {
       this.announcedStandby = true;
       this.options.logger.info('Jobs scheduler standing by: another scheduler holds this database', {
-        holder: readLease(this.options.db)?.owner,
+        holder: (await this.options.store.leader.read())?.owner,
       });
     }
   }
   private announcedStandby = false;
 
   private async lead(): Promise<void> {
-    const { logger, db } = this.options;
+    const { logger, store } = this.options;
     this.role = 'leader';
     logger.info('Jobs scheduler enabled', { owner: this.owner, timezone: this.timezone });
     logger.info('Scheduled jobs:');
@@ -161,10 +165,10 @@ export class JobScheduler {
       const cron = job.definition.schedule!;
       logger.info(`  - ${job.definition.name}: ${describeCron(cron).toLowerCase()} (${cron})`, { job: job.definition.name, schedule: cron });
     }
-    this.closeAbandoned(); // a leader that took over also closes what the dead one left running
+    await this.closeAbandoned(); // a leader that took over also closes what the dead one left running
     await this.runner!.startTimers();
     const scheduled = this.list().map((j) => ({ name: j.definition.name, schedule: j.definition.schedule! }));
-    for (const name of missedJobs(db, scheduled, this.timezone)) {
+    for (const name of await missedJobs(store, scheduled, this.timezone)) {
       logger.info('Catching up a run missed while the server was down', { job: name });
       void this.runOrRecordSkip(name, 'catch-up');
     }
@@ -180,14 +184,14 @@ export class JobScheduler {
    * A cron tick. Fires only while this instance holds an unexpired lease: a leader whose event loop
    * stalled past the lease may have been replaced, and must not run the same due time again.
    */
-  private onTick(name: string): void {
-    const lease = readLease(this.options.db);
+  private async onTick(name: string): Promise<void> {
+    const lease = await this.options.store.leader.read();
     if (this.role !== 'leader' || lease?.owner !== this.owner || lease.expiresAt <= Date.now()) {
       this.options.logger.warn('Ignored a cron tick: this scheduler no longer holds the lease', { job: name });
       if (this.role === 'leader') this.stepDown();
       return;
     }
-    void this.runOrRecordSkip(name, 'schedule');
+    await this.runOrRecordSkip(name, 'schedule');
   }
 
   private async runOrRecordSkip(name: string, trigger: RunTrigger): Promise<void> {
@@ -195,7 +199,7 @@ export class JobScheduler {
       await this.runNow(name, trigger);
     } catch (err) {
       if (err instanceof JobAlreadyRunningError) {
-        ledger.recordSkipped(this.options.db, { name, trigger, owner: this.owner, reason: `Still running (run ${err.runningRunId})` });
+        await this.options.store.runs.recordSkipped({ name, trigger, owner: this.owner, reason: `Still running (run ${err.runningRunId})` });
         this.options.events?.runFinished?.({ name, status: 'skipped', trigger, durationMs: null });
         this.options.logger.warn('Skipped a run: the previous run is still going', { job: name, trigger, runningRunId: err.runningRunId });
       } else {
@@ -210,12 +214,12 @@ export class JobScheduler {
     if (!job) throw new UnknownJobError(name);
     if (!this.options.enabled) throw new JobsDisabledError();
     if (!this.runner || this.role === 'stopped' || this.stopping) throw new SchedulerNotRunningError();
-    const { db, logger } = this.options;
-    let started = ledger.startRun(db, { name, trigger, owner: this.owner });
+    const { store, logger } = this.options;
+    let started = await store.runs.start({ name, trigger, owner: this.owner });
     if (!started.started) {
       // The running row may be a leftover of a process that died since start-up: close those first.
-      this.closeAbandoned();
-      started = ledger.startRun(db, { name, trigger, owner: this.owner });
+      await this.closeAbandoned();
+      started = await store.runs.start({ name, trigger, owner: this.owner });
     }
     if (!started.started) throw new JobAlreadyRunningError(name, started.runningRunId);
     const runId = started.runId;
@@ -226,15 +230,14 @@ export class JobScheduler {
     const data: JobThreadData = {
       runId,
       jobFile: job.file,
-      databasePath: this.options.databasePath,
+      store: store.threadSpec,
       trigger,
-      gate: this.gate.buffer,
       logLevel: this.options.logLevel ?? 'info',
     };
     try {
-      if (!(await this.runner.launch(name, data))) this.finish(runId, { status: 'skipped', error: 'A thread for this job was still exiting' });
+      if (!(await this.runner.launch(name, data))) void this.finish(runId, { status: 'skipped', error: 'A thread for this job was still exiting' });
     } catch (err) {
-      this.finish(runId, { status: 'failed', error: `Could not start the worker thread: ${(err as Error).message}` });
+      void this.finish(runId, { status: 'failed', error: `Could not start the worker thread: ${(err as Error).message}` });
     }
     return { runId, name, done };
   }
@@ -268,31 +271,39 @@ export class JobScheduler {
     worker.on('error', (err) => (error = err.message));
     worker.on('exit', (code) => {
       clearTimeout(timer);
-      if (timedOut) this.finish(run.runId, { status: 'failed', error: `Timed out after ${timeoutMs} ms; the worker thread was terminated` });
-      else if (inflight?.cancelRequested) this.finish(run.runId, { status: 'cancelled', error: error ?? 'Stopped at shutdown' });
-      else if (error !== undefined) this.finish(run.runId, { status: 'failed', error });
-      else if (code !== 0) this.finish(run.runId, { status: 'failed', error: `Worker thread exited with code ${code}` });
-      // Exit code 0 after a success the thread recorded itself: finish() only reads the row back.
-      else this.finish(run.runId, { status: 'failed', error: 'Worker thread exited without reporting a result' });
+      const outcome = timedOut
+        ? { status: 'failed' as const, error: `Timed out after ${timeoutMs} ms; the worker thread was terminated` }
+        : inflight?.cancelRequested
+          ? { status: 'cancelled' as const, error: error ?? 'Stopped at shutdown' }
+          : error !== undefined
+            ? { status: 'failed' as const, error }
+            : code !== 0
+              ? { status: 'failed' as const, error: `Worker thread exited with code ${code}` }
+              : // Exit code 0 after a success the thread recorded itself: finish() only reads the row back.
+                { status: 'failed' as const, error: 'Worker thread exited without reporting a result' };
+      void this.finish(run.runId, outcome);
     });
   }
 
   /** Records the outcome unless the thread already did, then settles the run's promise. */
-  private finish(runId: string, outcome: { status: ledger.FinalStatus; error: string }): void {
-    const { db, logger } = this.options;
-    if (!db.open) {
+  private async finish(runId: string, outcome: { status: FinalStatus; error: string }): Promise<void> {
+    const { store, logger } = this.options;
+    let run;
+    try {
+      await store.runs.finish(runId, outcome);
+      run = (await store.runs.get(runId))!;
+    } catch (err) {
       // Only after a forced shutdown closed the database: the next start closes the row as abandoned.
       const inflight = this.inflight.get(runId);
       this.inflight.delete(runId);
+      logger.warn('Could not record the end of a run', { runId, ...errorFields(err) });
       inflight?.settle({ runId, name: inflight.name, status: outcome.status, details: null, error: outcome.error, durationMs: null });
       return;
     }
-    ledger.finishRun(db, runId, outcome);
-    const run = ledger.getRun(db, runId)!;
     const result: RunOutcome = {
       runId,
       name: run.name,
-      status: run.status as ledger.FinalStatus,
+      status: run.status as FinalStatus,
       details: run.details,
       error: run.error,
       durationMs: run.durationMs,
@@ -336,7 +347,7 @@ export class JobScheduler {
       void run.worker?.terminate();
     }
     await Promise.all([...this.inflight.values()].map((r) => r.done));
-    if (this.role === 'leader') releaseLease(this.options.db, this.owner);
+    if (this.role === 'leader') await this.options.store.leader.release(this.owner);
     markStopped(this.owner);
     this.role = 'stopped';
     this.terminating = false;
@@ -348,19 +359,20 @@ export class JobScheduler {
     await Promise.all([...this.inflight.values()].map((r) => r.done));
   }
 
-  getJobStatus(name: string): JobStatus | undefined {
+  async getJobStatus(name: string): Promise<JobStatus | undefined> {
     const job = this.jobs.get(name);
     if (!job) return undefined;
     return jobStatus(job, {
-      db: this.options.db,
+      store: this.options.store,
       timezone: this.timezone,
       scheduling: this.currentRole !== 'disabled',
       runningHere: [...this.inflight.values()].some((r) => r.name === name),
     });
   }
 
-  getStatus() {
-    const holder = this.options.enabled ? readLease(this.options.db) : undefined;
+  async getStatus() {
+    const holder = this.options.enabled ? await this.options.store.leader.read() : undefined;
+    const jobs = await Promise.all(this.list().map(async (j) => (await this.getJobStatus(j.definition.name))!));
     return {
       running: this.role === 'leader',
       enabled: this.options.enabled,
@@ -368,7 +380,7 @@ export class JobScheduler {
       timezone: this.timezone,
       leaseHolder: holder ? { owner: holder.owner, expiresAt: new Date(holder.expiresAt).toISOString() } : null,
       runningJobs: new Set([...this.inflight.values()].map((r) => r.name)).size,
-      jobs: this.list().map((j) => this.getJobStatus(j.definition.name)!),
+      jobs,
     };
   }
 }

@@ -1,9 +1,9 @@
 // What the scheduler reports about a job (seed 002's getJobStatus, the status API): its schedule in
 // words, its last run from the ledger, and when it runs next.
-import type { Db } from '../db/open.ts';
 import { describeCron, nextDue } from '../jobs/cron.ts';
 import type { LoadedJob } from '../jobs/load.ts';
-import { lastRun, type JobRun } from '../runs/ledger.ts';
+import type { JobRun } from '../runs/types.ts';
+import type { NightshiftStore } from '../store/types.ts';
 
 export interface JobStatus {
   name: string;
@@ -17,7 +17,7 @@ export interface JobStatus {
 }
 
 export interface StatusContext {
-  db: Db;
+  store: NightshiftStore;
   timezone: string;
   /** False when jobs are disabled: nothing will run, so there is no next run. */
   scheduling: boolean;
@@ -25,10 +25,10 @@ export interface StatusContext {
   runningHere: boolean;
 }
 
-export function jobStatus(job: LoadedJob, ctx: StatusContext): JobStatus {
+export async function jobStatus(job: LoadedJob, ctx: StatusContext): Promise<JobStatus> {
   const name = job.definition.name;
   const schedule = job.definition.schedule!;
-  const last = lastRun(ctx.db, name);
+  const last = await ctx.store.runs.last(name);
   return {
     name,
     description: job.definition.description,

@@ -1,17 +1,15 @@
 // The scheduler's public types: its options, the observer hooks metrics use, its roles, and what
 // a run started with runNow() hands back.
 import type { Worker } from 'node:worker_threads';
-import type { Db } from '../db/open.ts';
-import type { WriteGate } from '../db/write-gate.ts';
 import type { JobDetails, RunTrigger } from '../jobs/define.ts';
 import type { LoadedJob } from '../jobs/load.ts';
 import type { Logger } from '../log/logger.ts';
-import type { FinalStatus } from '../runs/ledger.ts';
+import type { FinalStatus } from '../runs/types.ts';
+import type { NightshiftStore } from '../store/types.ts';
 import type { JobThreadData } from './job-thread.ts';
 
 export interface SchedulerOptions {
-  db: Db;
-  databasePath: string;
+  store: NightshiftStore;
   /** Loaded job files; those with a schedule are registered. */
   jobs?: LoadedJob[];
   logger: Logger;
@@ -19,7 +17,6 @@ export interface SchedulerOptions {
   timezone?: string;
   leaseMs?: number;
   shutdownGraceMs?: number;
-  gate?: WriteGate;
   logLevel?: JobThreadData['logLevel'];
   /** Observers (src/metrics): told as runs end. They must not throw. */
   events?: SchedulerEvents;

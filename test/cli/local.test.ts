@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { verify } from 'hono/jwt';
 import { createPreviewSession } from '../../src/domain/preview-sessions.ts';
 import { duration, shortTime } from '../../src/cli/render/format.ts';
-import { getRun, listRuns, startRun } from '../../src/runs/ledger.ts';
+import { getRun, listRuns, startRun } from '../../src/store/sqlite/runs/ledger.ts';
 import { JOBS_DIR, REPO_ROOT, TEST_SECRET, tempDb, type TempDb } from '../helpers/index.ts';
 import { FIXTURE_DIRS } from '../helpers/scheduler-fixtures.ts';
 import { cli, explain } from './helpers.ts';
@@ -105,7 +105,7 @@ test('enqueue: bad JSON and schema rejections exit 2 naming the problem, unknown
   const unknown = await cli(['enqueue', 'no.such.type'], { env: envFor(t) });
   assert.equal(unknown.code, 3, explain(unknown));
   assert.match(unknown.stderr, /Unknown job type "no\.such\.type"/);
-  assert.equal((t.db.prepare('SELECT count(*) AS n FROM queue_jobs').get() as { n: number }).n, 0);
+  assert.equal((t.db.prepare('SELECT count(*) AS n FROM nightshift_queue_jobs').get() as { n: number }).n, 0);
 
   const ok = await cli(['enqueue', 'requests.reminder', '--data', '{"requestId":"r-1"}', '--idempotency-key', 'k1', '--json'], { env: envFor(t) });
   assert.equal(ok.code, 0, explain(ok));
@@ -163,7 +163,7 @@ test('run <queue type> without any runner: says so after --runner-timeout, exits
   const err = r.json();
   assert.equal(err.code, 'NO_RUNNER');
   assert.match(err.error, /No queue runner picked up job \S+ \(exportRuns\) in 1 s: start the server \(npm start\), or run it here with --local-runner/);
-  const row = t.db.prepare('SELECT status, attempts FROM queue_jobs WHERE id = ?').get(err.jobId) as { status: string; attempts: number };
+  const row = t.db.prepare('SELECT status, attempts FROM nightshift_queue_jobs WHERE id = ?').get(err.jobId) as { status: string; attempts: number };
   assert.deepEqual({ ...row }, { status: 'pending', attempts: 0 });
 }));
 
@@ -174,7 +174,7 @@ test('run <queue type> --local-runner: processes it here and follows its progres
   // Not a terminal: plain progress lines (an intro, then status changes and 10% steps).
   assert.match(r.stderr, /^test\.slow: job \S+ enqueued \(running in this process; Ctrl-C stops it\)$/m);
   assert.match(r.stderr, /^test\.slow: processing \d+% \(\d+\/40\), /m);
-  const row = t.db.prepare(`SELECT status, processed_items FROM queue_jobs WHERE type = 'test.slow'`).get() as { status: string; processed_items: number };
+  const row = t.db.prepare(`SELECT status, processed_items FROM nightshift_queue_jobs WHERE type = 'test.slow'`).get() as { status: string; processed_items: number };
   assert.deepEqual({ ...row }, { status: 'completed', processed_items: 40 });
 }));
 
@@ -190,7 +190,7 @@ test('run <queue type> behind a processing job: the heartbeat says it waits for 
   const headline = /^test\.slow: completed in (.+?) \(waited (.+?) in the queue, (.+?) in all; job (\S+), attempt 1 of 3\)$/m.exec(r.stdout);
   assert.ok(headline, explain(r));
   const row = (id: string) =>
-    t.db.prepare('SELECT created_at, started_at, completed_at FROM queue_jobs WHERE id = ?').get(id) as { created_at: number; started_at: number; completed_at: number };
+    t.db.prepare('SELECT created_at, started_at, completed_at FROM nightshift_queue_jobs WHERE id = ?').get(id) as { created_at: number; started_at: number; completed_at: number };
   const ours = row(headline[4]!);
   const first = row(blocker.json().job.id);
   assert.ok(ours.started_at >= first.completed_at, 'ours started once the blocker was done');

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/config.ts';
 import { duration } from '../../src/cli/render/format.ts';
-import { recordSkipped } from '../../src/runs/ledger.ts';
+import { recordSkipped } from '../../src/store/sqlite/runs/ledger.ts';
 import { startRuntime, type Runtime } from '../../src/runtime.ts';
 import { JOBS_DIR, TEST_SECRET, tempDb, token, type TempDb } from '../helpers/index.ts';
 import { freePort } from '../helpers/scheduler-fixtures.ts';
@@ -83,7 +83,7 @@ test('--url run behind a processing job (one worker): pending says why, the resu
   ensureHistory(300);
   // About 9 s of export on the server's only worker (QUEUE_WORKERS defaults to 1); cancelled as
   // soon as the CLI has said what it waits for, so the test does not sit through it.
-  const { job: blocker } = runtime.queue.enqueue({ type: 'exportRuns', payload: { chunkSize: 10, pauseMs: 300 } });
+  const { job: blocker } = await runtime.queue.enqueue({ type: 'exportRuns', payload: { chunkSize: 10, pauseMs: 300 } });
   await waitForStatus(blocker.id, 'processing');
   let released = false;
   const r = await cli(['run', 'system.ping', '--url', runtime.url, '--data', '{}'], {
@@ -91,7 +91,7 @@ test('--url run behind a processing job (one worker): pending says why, the resu
     onStderr(text) {
       if (!released && /pending: waiting for a free worker/.test(text)) {
         released = true;
-        runtime.queue.cancel(blocker.id);
+        void runtime.queue.cancel(blocker.id);
       }
     },
   });
@@ -99,10 +99,10 @@ test('--url run behind a processing job (one worker): pending says why, the resu
   assert.match(r.stderr, /^system\.ping: pending: waiting for a free worker \(1 job processing\), \d/m);
   const headline = /^system\.ping: completed in \S+ m?s \(waited (.+?) in the queue, .+? in all; job (\S+), attempt 1 of 3\)$/m.exec(r.stdout);
   assert.ok(headline, explain(r));
-  const ours = runtime.queue.get(headline[2]!)!;
+  const ours = (await runtime.queue.get(headline[2]!))!;
   assert.equal(headline[1], duration(Date.parse(ours.startedAt!) - Date.parse(ours.createdAt)));
   await waitForFinish(blocker.id);
-  assert.equal(runtime.queue.get(blocker.id)!.status, 'cancelled');
+  assert.equal((await runtime.queue.get(blocker.id))!.status, 'cancelled');
 });
 
 test('--url Ctrl-C while following: the job keeps running on the server, or is cancelled with --cancel-on-exit', async () => {
@@ -124,15 +124,15 @@ test('--url Ctrl-C while following: the job keeps running on the server, or is c
   const left = followed.json();
   assert.equal(left.code, 'INTERRUPTED');
   assert.match(followed.stderr, /^nightshift: Stopped following job \S+ \(exportRuns\); it keeps running/m);
-  assert.equal(runtime.queue.get(left.jobId)!.status, 'processing');
-  runtime.queue.cancel(left.jobId); // not needed any more; lets the runner move on
+  assert.equal((await runtime.queue.get(left.jobId))!.status, 'processing');
+  await runtime.queue.cancel(left.jobId); // not needed any more; lets the runner move on
 
   const cancelled = await cli([...slowExport, '--cancel-on-exit'], interruptOnceProcessing);
   assert.equal(cancelled.code, 130, explain(cancelled));
   const id = cancelled.json().jobId;
   assert.match(cancelled.stderr, new RegExp(`^nightshift: Interrupted: job ${id} \\(exportRuns\\) asked to cancel$`, 'm'));
   await waitForFinish(id);
-  assert.equal(runtime.queue.get(id)!.status, 'cancelled');
+  assert.equal((await runtime.queue.get(id))!.status, 'cancelled');
   await waitForFinish(left.jobId);
 });
 
@@ -146,7 +146,7 @@ test('--url errors: unknown job 3, rejected data 2, cancel of a finished job 4, 
   assert.equal(rejected.code, 2, explain(rejected));
   assert.equal(rejected.json().field, 'data.chunkSize');
 
-  const { job } = runtime.queue.enqueue({ type: 'system.ping' });
+  const { job } = await runtime.queue.enqueue({ type: 'system.ping' });
   await waitForFinish(job.id);
   const cancel = await cli(['cancel', job.id, '--url', runtime.url, '--json'], { env });
   assert.equal(cancel.code, 4, explain(cancel));
@@ -184,9 +184,9 @@ test('--url to a host other than this one: no token is signed and sent there, ho
   assert.match(r.stderr, /^nightshift: No token for http:\/\/nightshift\.invalid:3000\/?: pass --token or set NIGHTSHIFT_TOKEN.*only for a server on this host/);
 });
 
-/** Enough job_runs rows for an export of several chunks, so it reports progress while the CLI polls. */
+/** Enough nightshift_job_runs rows for an export of several chunks, so it reports progress while the CLI polls. */
 function ensureHistory(rows: number): void {
-  const { n } = runtime.db.prepare(`SELECT count(*) AS n FROM job_runs WHERE name = 'filler'`).get() as { n: number };
+  const { n } = runtime.db.prepare(`SELECT count(*) AS n FROM nightshift_job_runs WHERE name = 'filler'`).get() as { n: number };
   runtime.db.transaction(() => {
     for (let i = n; i < rows; i++) recordSkipped(runtime.db, { name: 'filler', trigger: 'schedule', owner: 'test', reason: 'filler' });
   })();
@@ -194,7 +194,7 @@ function ensureHistory(rows: number): void {
 
 async function waitForStatus(id: string, status: string): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while (runtime.queue.get(id)!.status !== status) {
+  while ((await runtime.queue.get(id))!.status !== status) {
     if (Date.now() > deadline) throw new Error(`job ${id} is not ${status}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -202,7 +202,7 @@ async function waitForStatus(id: string, status: string): Promise<void> {
 
 async function waitForFinish(id: string): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while (!['completed', 'failed', 'cancelled'].includes(runtime.queue.get(id)!.status)) {
+  while (!['completed', 'failed', 'cancelled'].includes((await runtime.queue.get(id))!.status)) {
     if (Date.now() > deadline) throw new Error(`job ${id} did not finish`);
     await new Promise((r) => setTimeout(r, 20));
   }

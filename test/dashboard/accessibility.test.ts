@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { finishRun, openRun } from '../../src/runs/ledger.ts';
+import { finishRun, openRun } from '../../src/store/sqlite/runs/ledger.ts';
 import { DEMO_HISTORY, seedBulkRuns, seedRunHistory } from './demo-data.ts';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium, startDashboardRuntime, type DashboardRuntime } from './runtime-helpers.ts';
 import { waitFor } from '../helpers/index.ts';
@@ -173,28 +173,31 @@ describe('dashboard accessibility (axe-core, WCAG 2.1 A/AA)', { skip, timeout: 3
     });
     browser = await launchChromium();
     const { queue, db } = app.runtime;
-    failedRunId = (db.prepare(`SELECT id FROM job_runs WHERE status = 'failed' LIMIT 1`).get() as { id: string }).id;
+    failedRunId = (db.prepare(`SELECT id FROM nightshift_job_runs WHERE status = 'failed' LIMIT 1`).get() as { id: string }).id;
     // One worker: the quick jobs first, then the long export that holds it.
-    jobs.failed = queue.enqueue({ type: 'requests.reminder', payload: { requestId: 'req-404' }, tenantId: 'acme', actorId: 'ops@acme.test' }).job.id;
-    jobs.retried = queue.enqueue({ type: 'requests.reminder', payload: { requestId: 'req-405' }, tenantId: 'acme' }).job.id;
-    queue.enqueue({ type: 'system.ping', tenantId: 'acme' });
-    const failedOnce = (id: string) => queue.get(id)!.status === 'failed';
-    await waitFor(() => failedOnce(jobs.failed) && failedOnce(jobs.retried), { timeoutMs: 30_000, what: 'the reminders to fail' });
-    queue.retry(jobs.retried);
-    await waitFor(() => queue.get(jobs.retried)!.status === 'failed' && queue.get(jobs.retried)!.errorLog.length === 2, { timeoutMs: 30_000, what: 'the retried reminder to fail again' });
+    jobs.failed = (await queue.enqueue({ type: 'requests.reminder', payload: { requestId: 'req-404' }, tenantId: 'acme', actorId: 'ops@acme.test' })).job.id;
+    jobs.retried = (await queue.enqueue({ type: 'requests.reminder', payload: { requestId: 'req-405' }, tenantId: 'acme' })).job.id;
+    await queue.enqueue({ type: 'system.ping', tenantId: 'acme' });
+    const failedOnce = async (id: string) => (await queue.get(id))!.status === 'failed';
+    await waitFor(async () => (await failedOnce(jobs.failed)) && (await failedOnce(jobs.retried)), { timeoutMs: 30_000, what: 'the reminders to fail' });
+    await queue.retry(jobs.retried);
+    await waitFor(async () => {
+      const job = (await queue.get(jobs.retried))!;
+      return job.status === 'failed' && job.errorLog.length === 2;
+    }, { timeoutMs: 30_000, what: 'the retried reminder to fail again' });
     // Cancelled by an operator, its thread terminated: a neutral note with the longer message.
-    jobs.cancelled = queue.enqueue({ type: 'system.ping', runAt: Date.now() + 60 * 60_000 }).job.id;
-    queue.cancel(jobs.cancelled);
-    db.prepare(`UPDATE queue_jobs SET last_error = ? WHERE id = ?`).run('Cancelled; the handler did not stop within 500 ms, so its thread was terminated', jobs.cancelled);
+    jobs.cancelled = (await queue.enqueue({ type: 'system.ping', runAt: Date.now() + 60 * 60_000 })).job.id;
+    await queue.cancel(jobs.cancelled);
+    db.prepare(`UPDATE nightshift_queue_jobs SET last_error = ? WHERE id = ?`).run('Cancelled; the handler did not stop within 500 ms, so its thread was terminated', jobs.cancelled);
     cancelledRunId = openRun(db, { name: 'cleanupPreviewSessions', trigger: 'manual', owner: 'demo', now: Date.now() - 60_000 });
     finishRun(db, cancelledRunId, { status: 'cancelled', error: 'Cancelled', now: Date.now() - 58_000 });
     // 40 chunks 5 s apart: running for minutes, with progress after its first chunk.
-    jobs.running = queue.enqueue({ type: 'exportRuns', payload: { chunkSize: 10, pauseMs: 5000 }, tenantId: 'acme', actorId: 'ops@acme.test' }).job.id;
-    await waitFor(() => queue.get(jobs.running)!.progress.percent > 0, { timeoutMs: 30_000, what: 'the export to make progress' });
+    jobs.running = (await queue.enqueue({ type: 'exportRuns', payload: { chunkSize: 10, pauseMs: 5000 }, tenantId: 'acme', actorId: 'ops@acme.test' })).job.id;
+    await waitFor(async () => (await queue.get(jobs.running))!.progress.percent > 0, { timeoutMs: 30_000, what: 'the export to make progress' });
   });
 
   after(async () => {
-    if (app && jobs.running) app.runtime.queue.cancel(jobs.running);
+    if (app && jobs.running) await app.runtime.queue.cancel(jobs.running);
     await browser?.close();
     await app?.stop();
   });
@@ -374,7 +377,7 @@ describe('dashboard accessibility (axe-core, WCAG 2.1 A/AA)', { skip, timeout: 3
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     assert.equal(await page.evaluate(() => (globalThis as any).document.activeElement?.id), 'cancel-button');
-    assert.equal(app.runtime.queue.get(jobs.running)!.status, 'processing');
+    assert.equal((await app.runtime.queue.get(jobs.running))!.status, 'processing');
     await context.close();
   });
 

@@ -3,7 +3,7 @@
 // a one-shot message, or an HTML page saying what was wrong.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { getRun, listRuns, startRun } from '../../src/runs/ledger.ts';
+import { getRun, listRuns, startRun } from '../../src/store/sqlite/runs/ledger.ts';
 import { waitFor } from '../helpers/index.ts';
 import { dashboardHarness, flashCookie, textOf, type DashboardHarness } from './helpers.ts';
 
@@ -85,35 +85,35 @@ describe('enqueue', () => {
     );
     const { location, text } = await follow(res);
     const id = /^\/dashboard\/queue\/([0-9a-f-]{36})$/.exec(location)![1]!;
-    const job = h.queue.get(id)!;
+    const job = (await h.queue.get(id))!;
     assert.equal(job.type, 'exportRuns');
     assert.deepEqual(job.payload, { chunkSize: 10, pauseMs: 200 });
     assert.equal(job.priority, 5);
     assert.deepEqual(job.envelope, { tenantId: 'acme', actorId: 'test-admin', traceId: 'req-from-browser', requestId: 'req-from-browser' });
     assert.equal(job.createdBy, 'test-admin');
     assert.match(text, /Enqueued exportRuns\./);
-    h.queue.cancel(id);
+    await h.queue.cancel(id);
   });
 
-  const before = () => h.queue.list({ limit: 1 }).total;
+  const before = async () => (await h.queue.list({ limit: 1 })).total;
 
   test('invalid JSON is shown next to the field, with what was typed kept', async () => {
-    const count = before();
+    const count = await before();
     const res = await h.post('/dashboard/queue/new', { _csrf: csrf, type: 'exportRuns', payload: '{"chunkSize": 10,' }, { cookie });
     assert.equal(res.status, 400);
     const page = await res.text();
     assert.match(page, /<textarea id="e-payload" name="payload"[^>]*aria-invalid="true"[^>]*aria-describedby="payload-fields payload-error"[^>]*>\{&quot;chunkSize&quot;: 10,<\/textarea>/);
     assert.match(textOf(page), /The job was not enqueued: Payload: is not valid JSON/);
-    assert.equal(before(), count);
+    assert.equal(await before(), count);
   });
 
   test("the job's own schema decides: an out-of-range field is named, nothing is stored", async () => {
-    const count = before();
+    const count = await before();
     const res = await h.post('/dashboard/queue/new', { _csrf: csrf, type: 'exportRuns', payload: '{"chunkSize": 5}' }, { cookie });
     assert.equal(res.status, 400);
     const text = textOf(await res.text());
     assert.match(text, /chunkSize: Too small: expected number to be >=10/);
-    assert.equal(before(), count);
+    assert.equal(await before(), count);
     const reminder = textOf(await (await h.post('/dashboard/queue/new', { _csrf: csrf, type: 'requests.reminder', payload: '{}' }, { cookie })).text());
     assert.match(reminder, /Payload: requestId: /);
     const noPayload = textOf(await (await h.post('/dashboard/queue/new', { _csrf: csrf, type: 'system.ping', payload: '{"x":1}' }, { cookie })).text());
@@ -146,26 +146,26 @@ describe('cancel and retry', () => {
     assert.equal(first.location, `/dashboard/queue/${job.id}`);
     assert.match(first.text, /Job cancelled\./);
     assert.match(first.text, /Queue job system\.ping Cancelled/);
-    assert.equal(h.queue.get(job.id)!.status, 'cancelled');
+    assert.equal((await h.queue.get(job.id))!.status, 'cancelled');
     const again = await follow(await h.post(`/dashboard/queue/${job.id}/cancel`, { _csrf: csrf }, { cookie }));
     assert.match(again.text, /This job already finished \(cancelled\): there was nothing to cancel\./);
   });
 
   test('retry a cancelled job: pending again; retrying a pending job is refused with a message', async () => {
     const job = h.queue.enqueue({ type: 'system.ping', runAt: Date.now() + 60 * 60_000 }).job;
-    h.queue.cancel(job.id);
+    await h.queue.cancel(job.id);
     const retried = await follow(await h.post(`/dashboard/queue/${job.id}/retry`, { _csrf: csrf }, { cookie }));
     assert.match(retried.text, /Job retried: it is pending again\./);
-    assert.equal(h.queue.get(job.id)!.status, 'pending');
+    assert.equal((await h.queue.get(job.id))!.status, 'pending');
     const refused = await follow(await h.post(`/dashboard/queue/${job.id}/retry`, { _csrf: csrf }, { cookie }));
     assert.match(refused.text, /Only failed or cancelled jobs can be retried; this one is pending\./);
-    h.queue.cancel(job.id);
+    await h.queue.cancel(job.id);
   });
 
   test('"Cancel requested" is shown while the job is stopping, and replaced once it has stopped', async () => {
     const job = h.queue.enqueue({ type: 'exportRuns', payload: { chunkSize: 10 }, runAt: Date.now() + 60 * 60_000 }).job;
     // Running on a worker (no runner in this harness: the row says so, as a runner's would).
-    h.db.prepare(`UPDATE queue_jobs SET status = 'processing', lease_token = 'lease', lease_owner = 'test', lease_expires_at = ?, attempts = 1, started_at = ? WHERE id = ?`).run(Date.now() + 60_000, Date.now(), job.id);
+    h.db.prepare(`UPDATE nightshift_queue_jobs SET status = 'processing', lease_token = 'lease', lease_owner = 'test', lease_expires_at = ?, attempts = 1, started_at = ? WHERE id = ?`).run(Date.now() + 60_000, Date.now(), job.id);
     const res = await h.post(`/dashboard/queue/${job.id}/cancel`, { _csrf: csrf }, { cookie });
     const flash = flashCookie(res)!;
     const stopping = await (await h.get(`/dashboard/queue/${job.id}`, `${cookie}; ${flash}`)).text();
@@ -173,7 +173,7 @@ describe('cancel and retry', () => {
     assert.doesNotMatch(stopping, /data-settled/);
     // The runner records the cancel: the page marks the job settled (the script then drops the
     // message); a page rendered now with the same message says how it ended instead.
-    h.db.prepare(`UPDATE queue_jobs SET status = 'cancelled', completed_at = ?, last_error = 'Cancelled', lease_token = NULL WHERE id = ?`).run(Date.now(), job.id);
+    h.db.prepare(`UPDATE nightshift_queue_jobs SET status = 'cancelled', completed_at = ?, last_error = 'Cancelled', lease_token = NULL WHERE id = ?`).run(Date.now(), job.id);
     const live = await (await h.get(`/dashboard/queue/${job.id}`, cookie, { 'x-nightshift-live': '1' })).text();
     assert.match(live, /<div class="progress-panel progress-cancelled" data-settled="">/);
     const stopped = await (await h.get(`/dashboard/queue/${job.id}`, `${cookie}; ${flash}`)).text();
@@ -192,7 +192,7 @@ describe('cancel and retry', () => {
     const notRetryable = await h.get(`/dashboard/queue/${job.id}/retry`, cookie);
     assert.equal(notRetryable.status, 303);
     assert.equal(notRetryable.headers.get('location'), `/dashboard/queue/${job.id}`);
-    h.queue.cancel(job.id);
+    await h.queue.cancel(job.id);
   });
 
   test('unknown jobs are 404 pages', async () => {

@@ -89,7 +89,7 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Enqueue job' }).click();
     await page.waitForURL(/\/dashboard\/queue\/[0-9a-f-]{36}$/);
     const jobId = page.url().split('/').pop()!;
-    assert.equal(app.runtime.queue.get(jobId)?.type, 'exportRuns');
+    assert.equal((await app.runtime.queue.get(jobId))?.type, 'exportRuns');
     await page.locator('#flash').getByText('Enqueued exportRuns.').waitFor();
 
     // Its progress bar moves while we watch (no reload).
@@ -117,11 +117,11 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'hidden' });
     await page.locator('#queue-job-head [data-status="cancelled"]').first().waitFor();
-    await waitFor(() => app.runtime.queue.get(jobId)?.status === 'cancelled', { what: 'the job to be cancelled' });
+    await waitFor(async () => (await app.runtime.queue.get(jobId))?.status === 'cancelled', { what: 'the job to be cancelled' });
     // "Cancel requested: the job stops at its next check" is stale once the page shows it stopped.
     await page.locator('#flash').getByText('Cancel requested').waitFor({ state: 'detached' });
     await page.locator('#queue-job-head .outcome-note').getByText('Cancelled by an operator at').waitFor();
-    assert.ok(app.runtime.queue.get(jobId)!.progress.percent < 100);
+    assert.ok((await app.runtime.queue.get(jobId))!.progress.percent < 100);
     await context.close();
 
     // A staff token is refused with a page that says why; the dashboard stays closed.
@@ -157,10 +157,10 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
   test('a queue job deleted while its page is open: the page says so and stops refreshing', async () => {
     const { context, page } = await signedInPage('admin');
     // Due next year, so no runner touches it while the page is open.
-    const { job } = app.runtime.queue.enqueue({ type: 'system.ping', payload: {}, runAt: Date.now() + 365 * 86_400_000 });
+    const { job } = await app.runtime.queue.enqueue({ type: 'system.ping', payload: {}, runAt: Date.now() + 365 * 86_400_000 });
     await page.goto(`${app.url}/dashboard/queue/${job.id}`);
     await page.locator('#live-status[data-state="live"]').waitFor();
-    app.runtime.db.prepare(`DELETE FROM queue_jobs WHERE id = ?`).run(job.id);
+    app.runtime.db.prepare(`DELETE FROM nightshift_queue_jobs WHERE id = ?`).run(job.id);
     const banner = page.locator('#session-banner');
     await banner.getByText('This no longer exists on the server').waitFor();
     await page.locator('#live-status[data-state="paused"]').waitFor();
@@ -184,7 +184,7 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
 
   test('closing the cancel dialog after a refresh replaced its button gives focus back to the new button', async () => {
     const { context, page } = await signedInPage('admin');
-    const job = app.runtime.queue.enqueue({ type: 'exportRuns', payload: { chunkSize: 10, pauseMs: 1000 } }).job;
+    const job = (await app.runtime.queue.enqueue({ type: 'exportRuns', payload: { chunkSize: 10, pauseMs: 1000 } })).job;
     try {
       await page.goto(`${app.url}/dashboard/queue/${job.id}`);
       await page.locator('#cancel-button').focus();
@@ -197,8 +197,8 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
       await page.getByRole('dialog', { name: 'Cancel this job?' }).waitFor({ state: 'hidden' });
       await page.waitForFunction(() => (globalThis as any).document.activeElement?.id === 'cancel-button');
     } finally {
-      app.runtime.queue.cancel(job.id);
-      await waitFor(() => ['cancelled', 'completed'].includes(app.runtime.queue.get(job.id)!.status), { what: 'the export to stop' });
+      await app.runtime.queue.cancel(job.id);
+      await waitFor(async () => ['cancelled', 'completed'].includes((await app.runtime.queue.get(job.id))!.status), { what: 'the export to stop' });
     }
     await context.close();
     assert.deepEqual(problems, []);
@@ -216,7 +216,7 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     await page.waitForURL(`${app.url}/dashboard`);
     await page.locator('#flash').getByText('Started a run of pruneHistory.').waitFor();
     // Cancel is a button whose form opens the confirmation page; confirming there cancels.
-    const { job } = app.runtime.queue.enqueue({ type: 'system.ping', runAt: Date.now() + 365 * 86_400_000 });
+    const { job } = await app.runtime.queue.enqueue({ type: 'system.ping', runAt: Date.now() + 365 * 86_400_000 });
     await page.goto(`${app.url}/dashboard/queue/${job.id}`);
     await page.getByRole('button', { name: 'Cancel job' }).click();
     await page.waitForURL(new RegExp(`/dashboard/queue/${job.id}/cancel\\??$`));
@@ -224,7 +224,7 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Cancel job' }).click();
     await page.waitForURL(`${app.url}/dashboard/queue/${job.id}`);
     await page.locator('#flash').getByText('Job cancelled.').waitFor();
-    assert.equal(app.runtime.queue.get(job.id)!.status, 'cancelled');
+    assert.equal((await app.runtime.queue.get(job.id))!.status, 'cancelled');
     await context.close();
     assert.deepEqual(problems, []);
   });
@@ -264,7 +264,7 @@ describe('dashboard in Chromium', { skip, timeout: 180_000 }, () => {
 
   test('at 375 px wide no page scrolls sideways', async () => {
     const { context, page } = await signedInPage('admin', { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
-    const job = app.runtime.queue.enqueue({ type: 'system.ping', tenantId: 'a-rather-long-tenant-identifier-for-narrow-screens' }).job;
+    const job = (await app.runtime.queue.enqueue({ type: 'system.ping', tenantId: 'a-rather-long-tenant-identifier-for-narrow-screens' })).job;
     for (const path of ['/dashboard', '/dashboard/runs', '/dashboard/queue', '/dashboard/queue/new', `/dashboard/queue/${job.id}`, '/dashboard/jobs/cleanupPreviewSessions', '/dashboard/sign-in']) {
       await page.goto(`${app.url}${path}`);
       const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');

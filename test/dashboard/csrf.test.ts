@@ -3,7 +3,7 @@
 // changes nothing and gets a 403 page.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { listRuns } from '../../src/runs/ledger.ts';
+import { listRuns } from '../../src/store/sqlite/runs/ledger.ts';
 import { dashboardHarness, textOf, type DashboardHarness } from './helpers.ts';
 
 let h: DashboardHarness;
@@ -35,9 +35,9 @@ describe('CSRF', () => {
     assert.equal(runsOf('cleanupI18nCache'), 0);
     const job = h.queue.enqueue({ type: 'system.ping' }).job;
     await assertRefused(await h.post(`/dashboard/queue/${job.id}/cancel`, {}, { cookie }));
-    assert.equal(h.queue.get(job.id)!.status, 'pending');
+    assert.equal((await h.queue.get(job.id))!.status, 'pending');
     await assertRefused(await h.post('/dashboard/queue/new', { type: 'system.ping', payload: '{}' }, { cookie }));
-    assert.equal(h.queue.list({ limit: 10 }).total, 1);
+    assert.equal((await h.queue.list({ limit: 10 })).total, 1);
   });
 
   test("a wrong token, or another session's token, is refused", async () => {

@@ -1,7 +1,7 @@
 // Demo and test data for the dashboard: a realistic run history (scheduled runs over past days,
-// a few failures) and bulk rows for a long export. Rows go straight into job_runs, with ids made
+// a few failures) and bulk rows for a long export. Rows go straight into nightshift_job_runs, with ids made
 // from their start times like the ledger's own.
-import { uuidv7 } from '../../src/db/ids.ts';
+import { uuidv7 } from '../../src/core/ids.ts';
 import type { Db } from '../../src/db/open.ts';
 
 export interface HistorySpec {
@@ -26,7 +26,7 @@ function prng(seed: number) {
   };
 }
 
-const INSERT = `INSERT INTO job_runs (id, name, status, trigger, started_at, ended_at, duration_ms, details, error, owner)
+const INSERT = `INSERT INTO nightshift_job_runs (id, name, status, trigger, started_at, ended_at, duration_ms, details, error, owner)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'demo')`;
 
 /** Finished scheduled runs, the newest `everyMs` before `now`, oldest first. */

@@ -7,7 +7,7 @@ import { successRate } from '../../src/dashboard/pages/job.tsx';
 import { axisTicks } from '../../src/dashboard/views/chart.tsx';
 import { formatAxisValue, formatDuration } from '../../src/dashboard/views/format.ts';
 import type { QueueErrorEntry } from '../../src/queue/index.ts';
-import type { JobRun, RunStatus } from '../../src/runs/ledger.ts';
+import type { JobRun, RunStatus } from '../../src/runs/types.ts';
 
 const S = 1000;
 const MIN = 60 * S;

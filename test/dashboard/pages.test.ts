@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { describeCron } from '../../src/jobs/cron.ts';
-import { finishRun, openRun } from '../../src/runs/ledger.ts';
+import { finishRun, openRun } from '../../src/store/sqlite/runs/ledger.ts';
 import { dashboardHarness, regionOf, textOf, type DashboardHarness } from './helpers.ts';
 
 const MIN = 60_000;
@@ -29,7 +29,7 @@ function run(name: string, agoMs: number, durationMs: number, status: 'success' 
 
 function setJob(id: string, columns: Record<string, string | number | null>) {
   const sets = Object.keys(columns).map((c) => `${c} = @${c}`).join(', ');
-  h.db.prepare(`UPDATE queue_jobs SET ${sets} WHERE id = @id`).run({ ...columns, id });
+  h.db.prepare(`UPDATE nightshift_queue_jobs SET ${sets} WHERE id = @id`).run({ ...columns, id });
 }
 
 describe('overview', () => {
@@ -39,7 +39,7 @@ describe('overview', () => {
     const stats = textOf(regionOf(page, 'overview-stats'));
     assert.match(stats, /Scheduler Running Leader for this database/);
     const jobs = regionOf(page, 'scheduled-jobs');
-    for (const job of h.scheduler.getStatus().jobs) {
+    for (const job of (await h.scheduler.getStatus()).jobs) {
       const row = textOf(jobs.slice(jobs.indexOf(`<tr data-job="${job.name}"`)));
       assert.ok(row.startsWith(` ${job.name} ${job.description} ${describeCron(job.schedule)} ${job.schedule} `), row.slice(0, 200));
       assert.match(jobs, new RegExp(`aria-label="Run now: ${job.name}"`));
@@ -329,7 +329,7 @@ describe('queue', () => {
 
   test('a cancelled job is a neutral note with when it happened; a thread that had to be terminated is said too', async () => {
     const job = h.queue.enqueue({ type: 'system.ping', runAt: Date.now() + HOUR }).job;
-    h.queue.cancel(job.id);
+    await h.queue.cancel(job.id);
     const head = regionOf(await h.html(`/dashboard/queue/${job.id}`, cookie), 'queue-job-head');
     assert.doesNotMatch(head, /error-box|Last error/);
     assert.match(head, /<div class="outcome-note" role="note" aria-label="Cancelled"><p class="outcome-note-title">Cancelled by an operator at <time datetime="[^"]+" data-rel="full">[^<]+ UTC<\/time><\/p><\/div>/);

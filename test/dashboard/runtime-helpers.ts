@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { parseConfig } from '../../src/config/config.ts';
-import { migrate } from '../../src/db/migrate.ts';
+import { migrate } from '../../src/store/sqlite/migrate.ts';
 import { openDatabase, type Db } from '../../src/db/open.ts';
+import { migrateAppSchema } from '../../src/domain/schema.ts';
 import { signToken } from '../../src/http/auth/auth.ts';
 import type { Role } from '../../src/http/auth/roles.ts';
 import { createLogger } from '../../src/log/logger.ts';
@@ -50,7 +51,8 @@ export async function startDashboardRuntime(options: { seed?: (db: Db) => void; 
   const databasePath = join(dir, 'nightshift.db');
   if (options.seed) {
     const db = openDatabase(databasePath);
-    migrate(db);
+    migrate(db, databasePath);
+    migrateAppSchema(db);
     options.seed(db);
     db.close();
   }

@@ -4,9 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { migrate } from '../../src/db/migrate.ts';
-import { openDatabase, type Db } from '../../src/db/open.ts';
-import { WriteGate } from '../../src/db/write-gate.ts';
+import type { Db } from '../../src/db/open.ts';
+import { migrateAppSchema } from '../../src/domain/schema.ts';
 import { createApp, type App } from '../../src/http/app.ts';
 import { signToken } from '../../src/http/auth/auth.ts';
 import type { Role } from '../../src/http/auth/roles.ts';
@@ -14,6 +13,8 @@ import { loadJobs, type LoadedJob } from '../../src/jobs/load.ts';
 import { createLogger, type LogRecord, type Logger } from '../../src/log/logger.ts';
 import { JobScheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.ts';
 import { Queue } from '../../src/queue/index.ts';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.ts';
+import type { WriteGate } from '../../src/store/sqlite/write-gate.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const JOBS_DIR = join(REPO_ROOT, 'jobs');
@@ -23,19 +24,24 @@ export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!!';
 export interface TempDb {
   dir: string;
   path: string;
+  /** Nightshift's store on the file (its connection is `db`). */
+  store: SqliteStore;
   db: Db;
   cleanup(): void;
 }
 
-/** A migrated database file in a new temp dir. */
+/** A migrated database file in a new temp dir: Nightshift's tables and the reference app's. */
 export function tempDb(): TempDb {
   const dir = mkdtempSync(join(tmpdir(), 'nightshift-test-'));
   const path = join(dir, 'test.db');
-  const db = openDatabase(path);
-  migrate(db);
+  const store = openSqliteStore(path);
+  store.migrate();
+  const db = store.db;
+  migrateAppSchema(db);
   return {
     dir,
     path,
+    store,
     db,
     cleanup() {
       try {
@@ -82,8 +88,7 @@ export async function testScheduler(
   const logs = captureLogs();
   const loaded = typeof jobs === 'string' ? await loadJobs(jobs) : jobs;
   const scheduler = new JobScheduler({
-    db: t.db,
-    databasePath: t.path,
+    store: t.store,
     jobs: loaded,
     logger: logs.logger,
     enabled: true,
@@ -98,16 +103,25 @@ export interface TestApp extends TestScheduler {
   app: App;
   gate: WriteGate;
   /** The queue the app enqueues into (no runner: tests that need jobs to run start a QueueRunner). */
-  queue: Queue;
+  queue: Queue<SqliteStore>;
 }
 
 /** The HTTP app in-process (call app.request), with a real scheduler over the shipped jobs. */
 export async function testApp(t: TempDb, options: Partial<SchedulerOptions> & { runWaitMs?: number; jobsDir?: string } = {}): Promise<TestApp> {
   const jobs = await loadJobs(options.jobsDir ?? JOBS_DIR);
   const { scheduler, logs } = await testScheduler(t, jobs, options);
-  const gate = new WriteGate();
-  const queue = new Queue({ db: t.db, jobs, logger: logs.logger, gate });
-  const app = createApp({ db: t.db, scheduler, queue, logger: logs.logger, gate, jwtSecret: TEST_SECRET, runWaitMs: options.runWaitMs ?? 20_000, bodyLimitBytes: 100 * 1024 });
+  const gate = t.store.gate;
+  const queue = new Queue({ store: t.store, jobs, logger: logs.logger });
+  const app = createApp({
+    store: t.store,
+    scheduler,
+    queue,
+    logger: logs.logger,
+    jwtSecret: TEST_SECRET,
+    runWaitMs: options.runWaitMs ?? 20_000,
+    bodyLimitBytes: 100 * 1024,
+    domain: { db: t.db, write: (fn) => gate.write(fn) },
+  });
   return { app, scheduler, logs, gate, queue };
 }
 

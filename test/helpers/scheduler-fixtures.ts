@@ -1,5 +1,5 @@
 // Helpers for the scheduler and job-script suites: fixture job folders (one per scenario), a per-test
-// database whose schedulers are stopped when the test ends, direct reads of job_runs, a job context for calling a
+// database whose schedulers are stopped when the test ends, direct reads of nightshift_job_runs, a job context for calling a
 // job's run() in-process, and small process helpers (a dead pid, a free port).
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
@@ -9,7 +9,7 @@ import { openDatabase, type Db } from '../../src/db/open.ts';
 import type { JobContext, JobDefinition, JobDetails } from '../../src/jobs/define.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { loadJobFile, type LoadedJob } from '../../src/jobs/load.ts';
-import { isProcessAlive } from '../../src/scheduler/owner.ts';
+import { isProcessAlive } from '../../src/core/owner.ts';
 import type { JobScheduler, SchedulerOptions } from '../../src/scheduler/scheduler.ts';
 import { FIXTURE_JOBS_DIR, tempDb, testScheduler, type TempDb, type TestScheduler } from './index.ts';
 
@@ -28,7 +28,7 @@ export const FIXTURE_DIRS = {
 export const HOLD_LEASE_SCRIPT = join(FIXTURES, 'hold-lease.ts');
 
 export interface Harness extends TempDb {
-  /** A scheduler on this database (the test's connection unless options.db says otherwise). */
+  /** A scheduler on this database (the test's store unless options.store says otherwise). */
   scheduler(jobs: LoadedJob[] | string, options?: Partial<SchedulerOptions>): Promise<TestScheduler>;
   /** Another connection to the same database file, as a second process or thread would have. */
   connection(): Db;
@@ -63,20 +63,20 @@ export function harness(t: TestContext): Harness {
   };
 }
 
-import type { RunRow } from '../../src/runs/ledger.ts';
+import type { RunRow } from '../../src/store/run-rows.ts';
 export type { RunRow };
 
-/** Every job_runs row of a job (or all), oldest first, read straight from SQL. */
+/** Every nightshift_job_runs row of a job (or all), oldest first, read straight from SQL. */
 export function runRows(db: Db, name?: string): RunRow[] {
   return (
     name === undefined
-      ? db.prepare(`SELECT * FROM job_runs ORDER BY started_at, rowid`).all()
-      : db.prepare(`SELECT * FROM job_runs WHERE name = ? ORDER BY started_at, rowid`).all(name)
+      ? db.prepare(`SELECT * FROM nightshift_job_runs ORDER BY started_at, rowid`).all()
+      : db.prepare(`SELECT * FROM nightshift_job_runs WHERE name = ? ORDER BY started_at, rowid`).all(name)
   ) as RunRow[];
 }
 
 export function runRow(db: Db, id: string): RunRow | undefined {
-  return db.prepare(`SELECT * FROM job_runs WHERE id = ?`).get(id) as RunRow | undefined;
+  return db.prepare(`SELECT * FROM nightshift_job_runs WHERE id = ?`).get(id) as RunRow | undefined;
 }
 
 /** The context the worker thread would build, for calling a job's run() directly in a test. */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sign } from 'hono/jwt';
 import { verifyClaims } from '../../src/http/auth/auth.ts';
-import * as ledger from '../../src/runs/ledger.ts';
+import * as ledger from '../../src/store/sqlite/runs/ledger.ts';
 import { TEST_SECRET, tempDb, testApp, token, type TempDb, type TestApp } from '../helpers/index.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };

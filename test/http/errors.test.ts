@@ -167,7 +167,7 @@ test('nothing a client sends gives a 500 or leaks a stack trace', async () => {
     ['/api/preview-sessions/' + 'a'.repeat(8_000) + '/validate', {}],
     ['/api/preview-sessions/%E0%A4%A/revoke', { method: 'POST', headers: admin }],
     ['/api/jobs/run/%E0%A4%A', { method: 'POST', headers: admin }],
-    ['/api/jobs/run/' + encodeURIComponent("x'; DROP TABLE job_runs; --"), { method: 'POST', headers: admin }],
+    ['/api/jobs/run/' + encodeURIComponent("x'; DROP TABLE nightshift_job_runs; --"), { method: 'POST', headers: admin }],
     ['/api/jobs/runs/%E0%A4%A', { headers: admin }],
     ['/api/jobs/runs?limit=%E0%A4%A&status=%00', { headers: admin }],
     ['/api/jobs/runs?limit=1&limit=2&name=a&name=b', { headers: admin }],

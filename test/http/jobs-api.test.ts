@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import * as ledger from '../../src/runs/ledger.ts';
+import * as ledger from '../../src/store/sqlite/runs/ledger.ts';
 import { bearer, tempDb, testApp, waitFor, type TestApp } from '../helpers/index.ts';
 
 type Json = Record<string, any>;

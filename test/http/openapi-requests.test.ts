@@ -56,7 +56,7 @@ describe('request bodies', () => {
       const variants: Schema[] = documented.oneOf ?? [documented];
       for (const variant of variants) {
         // Idempotency keys are unique across job types: start each variant on an empty queue.
-        t.db.exec('DELETE FROM queue_jobs');
+        t.db.exec('DELETE FROM nightshift_queue_jobs');
         const base = (documented.oneOf ? sample(variant, op.spec.operationId) : op.operation.requestBody.content['application/json'].example) as Json;
         const what = `${op.spec.operationId}${variant.title ? ` (${variant.title})` : ''}`;
         const valid = await postJson(op, base);

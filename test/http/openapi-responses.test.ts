@@ -141,7 +141,7 @@ describe('answers match the document', () => {
 
   test('queue: a processing job shows progress, and cancelling it answers 202', async () => {
     const slow = await api.request('/api/v1/jobs', json(admin, { type: 'slowJob', priority: 100 }));
-    runner = new QueueRunner({ db: t.db, databasePath: t.path, jobs: await loadJobs(dir), logger: h.logs.logger, workers: 1, pollIntervalMs: 20, gate: h.gate });
+    runner = new QueueRunner({ store: t.store, jobs: await loadJobs(dir), logger: h.logs.logger, workers: 1, pollIntervalMs: 20 });
     await runner.start();
     await waitFor(async () => (await api.request(`/api/v1/jobs/${slow.body.id}/progress`, { headers: staff })).body.processedItems > 1, { what: 'progress' });
     const cancel = await api.request(`/api/v1/jobs/${slow.body.id}`, { method: 'DELETE', headers: admin });

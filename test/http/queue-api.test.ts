@@ -141,7 +141,7 @@ describe('reads and control', () => {
 describe('with a runner', () => {
   let runner: QueueRunner;
   before(async () => {
-    runner = new QueueRunner({ db: t.db, databasePath: t.path, jobs: await loadJobs(JOBS), logger: h.logs.logger, workers: 1, pollIntervalMs: 20, gate: h.gate });
+    runner = new QueueRunner({ store: t.store, jobs: await loadJobs(JOBS), logger: h.logs.logger, workers: 1, pollIntervalMs: 20 });
     await runner.start();
   });
   after(() => runner.stop(2_000));
@@ -158,7 +158,7 @@ describe('with a runner', () => {
     assert.equal(job.envelope.traceId, traceId);
     const runs = (await call('GET', `/api/jobs/runs?name=test.echo&trigger=queue`, admin)).body.runs as Json[];
     const run = runs.find((x) => x.jobId === job.id);
-    assert.ok(run, 'a job_runs row for the job');
+    assert.ok(run, 'a nightshift_job_runs row for the job');
     assert.equal(run.traceId, traceId);
     assert.equal(run.status, 'success');
     const line = h.logs.records.find((rec) => rec.msg === 'echo ran' && rec.message === 'traced');

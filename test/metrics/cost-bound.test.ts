@@ -18,23 +18,23 @@ function fakeRead(costMs: () => number) {
   return { read, advance: (ms: number) => (now += ms) };
 }
 
-test('a cheap read is fresh on every scrape, and shared within one', () => {
+test('a cheap read is fresh on every scrape, and shared within one', async () => {
   const { read, advance } = fakeRead(() => 2);
-  assert.equal(read.get(1), 1);
-  assert.equal(read.get(1), 1, 'same scrape: no second read');
+  assert.equal(await read.get(1), 1);
+  assert.equal(await read.get(1), 1, 'same scrape: no second read');
   advance(1);
-  assert.equal(read.get(2), 2);
-  assert.equal(read.get(3), 3);
+  assert.equal(await read.get(2), 2);
+  assert.equal(await read.get(3), 3);
 });
 
-test('a slow read is reused for took / maxShare, then read again', () => {
+test('a slow read is reused for took / maxShare, then read again', async () => {
   let cost = 50;
   const { read, advance } = fakeRead(() => cost);
-  assert.equal(read.get(1), 1); // took 50 ms: reused until 100 x 50 ms = 5 s after it started
+  assert.equal(await read.get(1), 1); // took 50 ms: reused until 100 x 50 ms = 5 s after it started
   advance(4_000);
-  assert.equal(read.get(2), 1, 'within the window');
+  assert.equal(await read.get(2), 1, 'within the window');
   advance(1_001);
   cost = 1;
-  assert.equal(read.get(3), 2, 'after the window');
-  assert.equal(read.get(4), 3, 'fast again: fresh every scrape');
+  assert.equal(await read.get(3), 2, 'after the window');
+  assert.equal(await read.get(4), 3, 'fast again: fresh every scrape');
 });

@@ -17,7 +17,7 @@ describe('who may scrape', () => {
   test.before(async () => {
     t = tempDb();
     const { scheduler, queue, logs } = await testApp(t);
-    app = metricsApp({ db: t.db, scheduler, queue, logger: logs.logger });
+    app = metricsApp({ store: t.store, scheduler, queue, logger: logs.logger });
   });
   test.after(() => t.cleanup());
 
@@ -62,7 +62,7 @@ describe('who may scrape', () => {
 
   test('without METRICS_TOKEN configured only JWTs work', async () => {
     const { scheduler, queue, logs } = await testApp(t);
-    const noToken = metricsApp({ db: t.db, scheduler, queue, logger: logs.logger, metricsToken: null });
+    const noToken = metricsApp({ store: t.store, scheduler, queue, logger: logs.logger, metricsToken: null });
     assert.equal((await noToken.request('/metrics', { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).status, 401);
     assert.equal((await noToken.request('/metrics', { headers: await bearer('admin') })).status, 200);
   });
@@ -73,7 +73,7 @@ describe('exposition text', () => {
     const db = tempDb();
     t.after(() => db.cleanup());
     const { scheduler, queue, logs } = await testApp(db);
-    const m = await scrape(metricsApp({ db: db.db, scheduler, queue, logger: logs.logger }));
+    const m = await scrape(metricsApp({ store: db.store, scheduler, queue, logger: logs.logger }));
     assert.ok(m.types.size >= 15, `${m.types.size} families`);
     for (const [family, type] of m.types) {
       assert.match(family, /^nightshift_/, family);
@@ -93,7 +93,7 @@ describe('exposition text', () => {
     const { scheduler, queue, logs } = await testApp(db, { enabled: false });
     await scheduler.start();
     queue.enqueue({ type: 'system.ping' });
-    const m = await scrape(metricsApp({ db: db.db, scheduler, queue, logger: logs.logger }));
+    const m = await scrape(metricsApp({ store: db.store, scheduler, queue, logger: logs.logger }));
     assert.equal(valueOf(m, 'nightshift_scheduler_up'), 0);
     assert.equal(valueOf(m, 'nightshift_scheduler_enabled'), 0);
     assert.equal(valueOf(m, 'nightshift_scheduler_role', { role: 'disabled' }), 1);
@@ -106,10 +106,10 @@ describe('exposition text', () => {
     const db = tempDb();
     t.after(() => db.cleanup());
     const { scheduler, queue, logs } = await testApp(db);
-    const metrics = createMetrics({ db: db.db, logger: logs.logger });
+    const metrics = createMetrics({ store: db.store, logger: logs.logger });
     metrics.attach({ scheduler, queue });
-    const app = metricsApp({ db: db.db, scheduler, queue, logger: logs.logger, metrics });
-    db.db.exec('DROP INDEX queue_jobs_ready'); // the depth read's oldest-due query names it (INDEXED BY)
+    const app = metricsApp({ store: db.store, scheduler, queue, logger: logs.logger, metrics });
+    db.db.exec('DROP INDEX nightshift_queue_jobs_ready'); // the depth read's oldest-due query names it (INDEXED BY)
     const m = await scrape(app);
     // Both gauges that use the depth read are left out for this scrape, and each failure is counted.
     assert.equal(m.samples.filter((s) => s.name === 'nightshift_queue_jobs').length, 0, 'no stale or partial depth');
@@ -137,7 +137,7 @@ test('startRuntime serves /metrics on its port, fed by its runner, with process 
   });
   const runtime = await startRuntime(config, captureLogs().logger);
   try {
-    const { job } = runtime.queue.enqueue({ type: 'system.ping' });
+    const { job } = await runtime.queue.enqueue({ type: 'system.ping' });
     await waitForStatus(runtime.queue, job.id, 'completed');
     const res = await fetch(`${runtime.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     assert.equal(res.status, 200);

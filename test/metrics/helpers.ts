@@ -4,12 +4,11 @@
 import assert from 'node:assert/strict';
 import type { App } from '../../src/http/app.ts';
 import { createApp } from '../../src/http/app.ts';
-import type { Db } from '../../src/db/open.ts';
-import { WriteGate } from '../../src/db/write-gate.ts';
 import type { Logger } from '../../src/log/logger.ts';
 import type { Metrics } from '../../src/metrics/metrics.ts';
 import { Queue } from '../../src/queue/index.ts';
 import type { JobScheduler } from '../../src/scheduler/scheduler.ts';
+import type { SqliteStore } from '../../src/store/sqlite/index.ts';
 import { TEST_SECRET } from '../helpers/index.ts';
 
 export const METRICS_TOKEN = 'metrics-token-for-tests-0123456789';
@@ -99,14 +98,15 @@ export async function scrape(app: App, headers: Record<string, string> = { autho
 }
 
 /** The HTTP app over the given parts, with METRICS_TOKEN set (metrics: the app builds its own when absent). */
-export function metricsApp(parts: { db: Db; scheduler: JobScheduler; queue?: Queue; logger: Logger; metrics?: Metrics; metricsToken?: string | null }): App {
-  const queue = parts.queue ?? new Queue({ db: parts.db, jobs: [], logger: parts.logger });
+export function metricsApp(parts: { store: SqliteStore; scheduler: JobScheduler; queue?: Queue; logger: Logger; metrics?: Metrics; metricsToken?: string | null }): App {
+  const { store } = parts;
+  const queue = parts.queue ?? new Queue({ store, jobs: [], logger: parts.logger });
   return createApp({
-    db: parts.db,
+    store,
     scheduler: parts.scheduler,
     queue,
     logger: parts.logger,
-    gate: new WriteGate(),
+    domain: { db: store.db, write: (fn) => store.gate.write(fn) },
     jwtSecret: TEST_SECRET,
     runWaitMs: 20_000,
     bodyLimitBytes: 100 * 1024,

@@ -8,8 +8,8 @@ import { test, type TestContext } from 'node:test';
 import type { Db } from '../../src/db/open.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { Queue } from '../../src/queue/index.ts';
-import { claimJobs } from '../../src/queue/store/claim-jobs.ts';
-import { openRun } from '../../src/runs/ledger.ts';
+import { claimJobs } from '../../src/store/sqlite/jobs/claim.ts';
+import { openRun } from '../../src/store/sqlite/runs/ledger.ts';
 import { JobScheduler } from '../../src/scheduler/scheduler.ts';
 import { captureLogs, tempDb, waitFor } from '../helpers/index.ts';
 import { harness, waitForStatus } from '../queue/helpers.ts';
@@ -20,13 +20,13 @@ const BOUNDED = { timeout: 60_000 } as const;
 /** A runner (not started) reporting to fresh metrics, a Queue that counts manual retries, and the app. */
 async function observedQueue(t: TestContext) {
   const db = tempDb();
-  const metrics = createMetrics({ db: db.db, logger: captureLogs().logger });
+  const metrics = createMetrics({ store: db.store, logger: captureLogs().logger });
   const h = await harness({ t: db, events: metrics.runnerEvents });
   t.after(() => h.close());
-  const queue = new Queue({ db: h.t.db, jobs: h.jobs, logger: h.logs.logger, onEnqueue: (job) => h.runner.wake(job.runAt), onCancel: (id) => h.runner.cancel(id), onRetry: metrics.onManualRetry });
-  const scheduler = new JobScheduler({ db: h.t.db, databasePath: h.t.path, jobs: [], logger: h.logs.logger, enabled: true });
+  const queue = new Queue({ store: h.t.store, jobs: h.jobs, logger: h.logs.logger, onEnqueue: (job) => h.runner.wake(job.runAt), onCancel: (id) => h.runner.cancel(id), onRetry: metrics.onManualRetry });
+  const scheduler = new JobScheduler({ store: h.t.store, jobs: [], logger: h.logs.logger, enabled: true });
   metrics.attach({ scheduler, queue, runner: h.runner });
-  const app = metricsApp({ db: h.t.db, scheduler, queue, logger: h.logs.logger, metrics });
+  const app = metricsApp({ store: h.t.store, scheduler, queue, logger: h.logs.logger, metrics });
   return { h, queue, runner: h.runner, app, metrics };
 }
 
@@ -79,8 +79,11 @@ test('retries are counted: a backoff retry, a final failure and a retry by hand'
   assert.equal(depth(m, 'failed', 'test.flaky'), 1);
   assert.equal(valueOf(m, 'nightshift_queue_retries_total', { type: 'test.flaky', kind: 'manual' }), undefined);
 
-  assert.equal(queue.retry(permanent.id).outcome, 'retried');
-  await waitFor(() => queue.get(permanent.id)!.status === 'failed' && queue.get(permanent.id)!.errorLog.length === 2, { what: 'the retried job to fail again' });
+  assert.equal((await queue.retry(permanent.id)).outcome, 'retried');
+  await waitFor(async () => {
+    const job = (await queue.get(permanent.id))!;
+    return job.status === 'failed' && job.errorLog.length === 2;
+  }, { what: 'the retried job to fail again' });
   const again = await scrape(app);
   assert.equal(valueOf(again, 'nightshift_queue_retries_total', { type: 'test.flaky', kind: 'manual' }), 1);
   assert.equal(attempts(again, 'test.flaky', 'failed'), 2);
@@ -94,7 +97,7 @@ test('a cancelled running job: in flight while it runs, then counted cancelled',
   const running = await scrape(app);
   assert.equal(depth(running, 'processing', 'test.slow'), 1);
   assert.equal(valueOf(running, 'nightshift_queue_attempts_in_flight'), 1);
-  queue.cancel(job.id);
+  await queue.cancel(job.id);
   await waitForStatus(queue, job.id, 'cancelled');
   const m = await scrapeUntil(app, (s) => attempts(s, 'test.slow', 'cancelled') === 1, 'the cancel to be counted');
   assert.equal(valueOf(m, 'nightshift_queue_attempts_in_flight'), 0);

@@ -15,11 +15,11 @@ import { metricsApp, samplesOf, scrape, scrapeUntil, valueOf } from './helpers.t
 /** A scheduler over `jobs` that reports to a fresh metrics registry, and the app serving it. */
 async function observed(h: Harness, jobs: Parameters<Harness['scheduler']>[0]) {
   const { logger } = captureLogs();
-  const metrics = createMetrics({ db: h.db, logger });
+  const metrics = createMetrics({ store: h.store, logger });
   const { scheduler } = await h.scheduler(jobs, { events: metrics.schedulerEvents });
-  const queue = new Queue({ db: h.db, jobs: [], logger });
+  const queue = new Queue({ store: h.store, jobs: [], logger });
   metrics.attach({ scheduler, queue });
-  return { scheduler, metrics, app: metricsApp({ db: h.db, scheduler, queue, logger, metrics }) };
+  return { scheduler, metrics, app: metricsApp({ store: h.store, scheduler, queue, logger, metrics }) };
 }
 
 test('a success and a failure are counted by job and status, with their durations', BOUNDED, async (t) => {
@@ -92,7 +92,7 @@ test('cron ticks: a run in progress, the ticks it causes to skip, and its cancel
     .filter((s) => s.labels.job_name === 'fixture.slow' && s.labels.status === 'cancelled')
     .reduce((sum, s) => sum + s.value, 0);
   assert.equal(cancelled, 1, 'the run in flight at shutdown is counted cancelled');
-  const rows = h.db.prepare(`SELECT count(*) AS n FROM job_runs WHERE name = 'fixture.slow' AND status = 'cancelled'`).get() as { n: number };
+  const rows = h.db.prepare(`SELECT count(*) AS n FROM nightshift_job_runs WHERE name = 'fixture.slow' AND status = 'cancelled'`).get() as { n: number };
   assert.equal(rows.n, 1, 'as the ledger says');
   assert.equal(valueOf(after, 'nightshift_scheduler_runs_in_progress', { job_name: 'fixture.slow' }), 0);
 });
@@ -101,7 +101,7 @@ test('runs abandoned by a dead process are counted when a scheduler closes them'
   const h = harness(t);
   const dead = `${hostname()}:${deadPid()}:deadbeef`;
   for (let i = 0; i < 2; i++) {
-    h.db.prepare(`INSERT INTO job_runs (id, name, status, trigger, started_at, owner) VALUES (?, 'fixture.daily', 'running', 'schedule', ?, ?)`)
+    h.db.prepare(`INSERT INTO nightshift_job_runs (id, name, status, trigger, started_at, owner) VALUES (?, 'fixture.daily', 'running', 'schedule', ?, ?)`)
       .run(randomUUID(), Date.now() - 60_000 - i, dead);
   }
   const { scheduler, app } = await observed(h, FIXTURE_DIRS.daily);

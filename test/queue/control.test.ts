@@ -16,19 +16,19 @@ describe('cancel', () => {
   test('a running job is aborted through its signal and recorded as cancelled', async () => {
     const { job } = h.queue.enqueue({ type: 'test.slow', payload: { ms: 30_000 } });
     await waitForStatus(h.queue, job.id, 'processing');
-    const asked = h.queue.cancel(job.id);
+    const asked = await h.queue.cancel(job.id);
     assert.equal(asked.outcome, 'cancelling');
     const cancelled = await waitForStatus(h.queue, job.id, 'cancelled', 3_000);
     assert.equal(cancelled.lastError, 'Cancelled');
     assert.equal(runsOf(h.t.db, job.id)[0]!.status, 'cancelled');
-    assert.equal(h.queue.cancel(job.id).outcome, 'finished');
+    assert.equal((await h.queue.cancel(job.id)).outcome, 'finished');
   });
 
   test('a handler that ignores its signal is terminated after the grace period; its thread is replaced', async () => {
     const { job } = h.queue.enqueue({ type: 'test.slow', payload: { ms: 30_000, ignoreAbort: true } });
     await waitForStatus(h.queue, job.id, 'processing');
     const askedAt = Date.now();
-    h.queue.cancel(job.id);
+    await h.queue.cancel(job.id);
     const cancelled = await waitForStatus(h.queue, job.id, 'cancelled', 5_000);
     assert.ok(Date.now() - askedAt >= 450, 'waited for the 500 ms grace period');
     assert.match(cancelled.lastError!, /did not stop within 500 ms/);
@@ -43,7 +43,7 @@ describe('cancel', () => {
     const { job } = h.queue.enqueue({ type: 'test.slow', payload: { ms: 30_000 } });
     await waitForStatus(h.queue, job.id, 'processing');
     // What Queue.cancel does in a process without this runner: only the row is flagged.
-    h.t.db.prepare(`UPDATE queue_jobs SET cancel_requested = 1 WHERE id = ?`).run(job.id);
+    h.t.db.prepare(`UPDATE nightshift_queue_jobs SET cancel_requested = 1 WHERE id = ?`).run(job.id);
     await waitForStatus(h.queue, job.id, 'cancelled', 3_000);
   });
 });
@@ -122,16 +122,16 @@ describe('shutdown', () => {
       await s.runner.start();
       const { job } = s.queue.enqueue({ type: 'test.slow', payload: { ms: 60_000 } });
       await waitForStatus(s.queue, job.id, 'processing');
-      await waitFor(() => s.queue.get(job.id)!.progress.processedItems === 1, { what: 'its progress report' });
+      await waitFor(async () => (await s.queue.get(job.id))!.progress.processedItems === 1, { what: 'its progress report' });
       const stoppedAt = Date.now();
       await s.runner.stop(600);
       assert.ok(Date.now() - stoppedAt < 2_000, 'bounded by the grace period');
-      const back = s.queue.get(job.id)!;
+      const back = (await s.queue.get(job.id))!;
       assert.equal(back.status, 'pending');
       assert.equal(back.attempts, 0, 'an interrupted attempt is not counted');
       assert.deepEqual([back.progress.processedItems, back.progress.totalItems], [0, null], 'the next attempt starts from zero');
       assert.equal(runsOf(s.t.db, job.id)[0]!.status, 'abandoned');
-      s.t.db.prepare(`UPDATE queue_jobs SET payload = '{"ms":10}' WHERE id = ?`).run(job.id);
+      s.t.db.prepare(`UPDATE nightshift_queue_jobs SET payload = '{"ms":10}' WHERE id = ?`).run(job.id);
       const again = await harness({ t: s.t, workers: 1 });
       await again.runner.start();
       try {

@@ -49,9 +49,9 @@ test('kill -9 while a job runs: the next runner completes it exactly once more; 
     const child = startRunner(t.path);
     await child.ready;
     // Holds while the file exists: the first attempt is still running when the process dies.
-    const { job } = enqueue(t.db, jobs, { type: 'test.slow', payload: { holdFile } });
+    const { job } = enqueue(t.store, jobs, { type: 'test.slow', payload: { holdFile } });
     await waitFor(() => t.db.prepare(`SELECT 1 FROM events WHERE job_id = ? AND kind = 'start'`).get(job.id), { what: 'the job to start in the child' });
-    assert.equal((t.db.prepare(`SELECT status FROM queue_jobs WHERE id = ?`).get(job.id) as { status: string }).status, 'processing');
+    assert.equal((t.db.prepare(`SELECT status FROM nightshift_queue_jobs WHERE id = ?`).get(job.id) as { status: string }).status, 'processing');
     child.proc.kill('SIGKILL');
     await child.exited;
     rmSync(holdFile);
@@ -91,20 +91,20 @@ test('three runner processes with two threads each never run a job twice', { tim
     // In chunks, so the runners compete while jobs keep arriving.
     for (let i = 0; i < N; i += 250) {
       t.db.transaction(() => {
-        for (let j = i; j < i + 250; j++) enqueue(t.db, jobs, { type: 'test.append' });
+        for (let j = i; j < i + 250; j++) enqueue(t.store, jobs, { type: 'test.append' });
       })();
       await new Promise((r) => setTimeout(r, 5));
     }
-    await waitFor(() => (t.db.prepare(`SELECT count(*) AS n FROM queue_jobs WHERE status = 'completed'`).get() as { n: number }).n === N, {
+    await waitFor(() => (t.db.prepare(`SELECT count(*) AS n FROM nightshift_queue_jobs WHERE status = 'completed'`).get() as { n: number }).n === N, {
       timeoutMs: 45_000,
       intervalMs: 50,
       what: 'all jobs to complete',
     });
     const stats = t.db.prepare(`SELECT count(*) AS total, count(DISTINCT job_id) AS distinctJobs FROM seen`).get() as { total: number; distinctJobs: number };
     assert.deepEqual(stats, { total: N, distinctJobs: N }, 'every job ran exactly once');
-    const attempts = t.db.prepare(`SELECT max(attempts) AS m FROM queue_jobs`).get() as { m: number };
+    const attempts = t.db.prepare(`SELECT max(attempts) AS m FROM nightshift_queue_jobs`).get() as { m: number };
     assert.equal(attempts.m, 1);
-    const runs = t.db.prepare(`SELECT count(*) AS n, count(DISTINCT owner) AS owners FROM job_runs WHERE status = 'success'`).get() as { n: number; owners: number };
+    const runs = t.db.prepare(`SELECT count(*) AS n, count(DISTINCT owner) AS owners FROM nightshift_job_runs WHERE status = 'success'`).get() as { n: number; owners: number };
     assert.equal(runs.n, N);
     assert.ok(runs.owners >= 2, `work was shared between runners (${runs.owners} of ${owners.length} took part)`);
   } finally {

@@ -7,6 +7,7 @@ import { createLogger, type LogRecord } from '../../src/log/logger.ts';
 import { Queue, QueueRunner, type QueueJob, type QueueJobContext, type QueueJobStatus, type QueueRunnerOptions } from '../../src/queue/index.ts';
 import { captureLogs, REPO_ROOT, tempDb, waitFor, type CapturedLogs, type TempDb } from '../helpers/index.ts';
 import type { Db } from '../../src/db/open.ts';
+import type { SqliteStore } from '../../src/store/sqlite/index.ts';
 
 export const QUEUE_FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'queue-jobs');
 export const RUNNER_CHILD = join(REPO_ROOT, 'test', 'fixtures', 'queue-runner-child.ts');
@@ -14,7 +15,7 @@ export const RUNNER_CHILD = join(REPO_ROOT, 'test', 'fixtures', 'queue-runner-ch
 export interface Harness {
   t: TempDb;
   jobs: LoadedJob[];
-  queue: Queue;
+  queue: Queue<SqliteStore>;
   runner: QueueRunner;
   logs: CapturedLogs;
   /** Stops the runner (if started) and removes the database. */
@@ -30,10 +31,9 @@ export async function harness(options: Partial<QueueRunnerOptions> & { jobs?: Lo
   const jobs = options.jobs ?? (await loadFixtureJobs());
   const logs = captureLogs();
   let runner: QueueRunner | undefined;
-  const queue = new Queue({ db: t.db, jobs, logger: logs.logger, onEnqueue: (job) => runner?.wake(job.runAt), onCancel: (id) => runner?.cancel(id) });
+  const queue = new Queue({ store: t.store, jobs, logger: logs.logger, onEnqueue: (job) => runner?.wake(job.runAt), onCancel: (id) => runner?.cancel(id) });
   runner = new QueueRunner({
-    db: t.db,
-    databasePath: t.path,
+    store: t.store,
     jobs,
     logger: logs.logger,
     workers: 1,
@@ -59,15 +59,20 @@ export async function harness(options: Partial<QueueRunnerOptions> & { jobs?: Lo
   };
 }
 
-export function waitForStatus(queue: Queue, id: string, status: QueueJobStatus | QueueJobStatus[], timeoutMs = 10_000): Promise<QueueJob> {
+export async function waitForStatus(queue: Queue, id: string, status: QueueJobStatus | QueueJobStatus[], timeoutMs = 10_000): Promise<QueueJob> {
   const wanted = Array.isArray(status) ? status : [status];
-  return waitFor(
-    () => {
-      const job = queue.get(id);
-      return job && wanted.includes(job.status) ? job : undefined;
-    },
-    { timeoutMs, intervalMs: 10, what: `job ${id} to be ${wanted.join('/')} (is ${queue.get(id)?.status})` },
-  );
+  let last: QueueJob | undefined;
+  try {
+    return await waitFor(
+      async () => {
+        last = await queue.get(id);
+        return last && wanted.includes(last.status) ? last : undefined;
+      },
+      { timeoutMs, intervalMs: 10, what: `job ${id} to be ${wanted.join('/')}` },
+    );
+  } catch (err) {
+    throw new Error(`${(err as Error).message} (is ${last?.status})`);
+  }
 }
 
 export interface RunRow {
@@ -82,7 +87,7 @@ export interface RunRow {
 }
 
 export function runsOf(db: Db, jobId: string): RunRow[] {
-  return db.prepare(`SELECT * FROM job_runs WHERE job_id = ? ORDER BY started_at, rowid`).all(jobId) as RunRow[];
+  return db.prepare(`SELECT * FROM nightshift_job_runs WHERE job_id = ? ORDER BY started_at, rowid`).all(jobId) as RunRow[];
 }
 
 export interface FakeContext<P> {

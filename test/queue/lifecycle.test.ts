@@ -1,4 +1,4 @@
-// Jobs through a real QueueRunner with real worker threads: lifecycle, job_runs rows, trace ids in
+// Jobs through a real QueueRunner with real worker threads: lifecycle, nightshift_job_runs rows, trace ids in
 // logs, priority and runAt, retries (backoff, requested delay, non-retryable), manual retry.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -14,7 +14,7 @@ before(async () => {
 after(() => h.close());
 
 describe('lifecycle', () => {
-  test('enqueue -> processing -> completed, with result, progress and one job_runs row', async () => {
+  test('enqueue -> processing -> completed, with result, progress and one nightshift_job_runs row', async () => {
     const { job } = h.queue.enqueue({ type: 'test.echo', payload: { value: 'hello', waitMs: 1_000 }, tenantId: 't-1' });
     const running = await waitForStatus(h.queue, job.id, 'processing');
     assert.equal(running.attempts, 1);
@@ -33,7 +33,7 @@ describe('lifecycle', () => {
     assert.equal(runs[0]!.name, 'test.echo');
     assert.equal(runs[0]!.trace_id, job.envelope.traceId);
     assert.equal(JSON.parse(runs[0]!.details!).echo, 'hello');
-    assert.equal((done.result as { runId: string }).runId, runs[0]!.id, 'ctx.runId is the job_runs row');
+    assert.equal((done.result as { runId: string }).runId, runs[0]!.id, 'ctx.runId is the nightshift_job_runs row');
     // It ran for a second or more, so its completion is an info line (short ones log at debug).
     const completed = h.logs.records.find((r) => r.msg === 'Queue job completed' && r.jobId === job.id);
     assert.equal(completed?.level, 'info');
@@ -44,7 +44,7 @@ describe('lifecycle', () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const { job } = h.queue.enqueue({ type: 'test.echo', payload: { value: 'traced' }, traceId, tenantId: 'acme' });
     await waitForStatus(h.queue, job.id, 'completed');
-    assert.equal(h.queue.get(job.id)!.envelope.traceId, traceId);
+    assert.equal((await h.queue.get(job.id))!.envelope.traceId, traceId);
     assert.ok(runsOf(h.t.db, job.id).every((r) => r.trace_id === traceId));
     const lines = h.logs.records.filter((r) => r.jobId === job.id);
     assert.ok(lines.some((r) => r.msg === 'echo running'), 'the handler log line reached the main logger');
@@ -74,7 +74,7 @@ describe('lifecycle', () => {
       await waitForStatus(single.queue, later!, 'completed');
       const order = (single.t.db.prepare(`SELECT job_id FROM seen ORDER BY n`).all() as { job_id: string }[]).map((r) => r.job_id);
       assert.deepEqual(order, [high, mid, low, later]);
-      const startedLater = Date.parse(single.queue.get(later!)!.startedAt!);
+      const startedLater = Date.parse((await single.queue.get(later!))!.startedAt!);
       assert.ok(startedLater >= enqueuedAt + 550, `runAt respected (started ${startedLater - enqueuedAt} ms after enqueue)`);
     } finally {
       await single.close();
@@ -95,7 +95,7 @@ describe('failures and retries', () => {
     assert.equal(done.lastError, null, 'a completed job has no current error; the log keeps the failures');
     assert.deepEqual(runsOf(h.t.db, job.id).map((r) => r.status), ['failed', 'failed', 'success']);
     // Backoff: base 50 ms * 2^(attempt-1), +-20%: the second gap is about twice the first.
-    const starts = (h.t.db.prepare(`SELECT started_at FROM job_runs WHERE job_id = ? ORDER BY started_at`).all(job.id) as { started_at: number }[]).map((r) => r.started_at);
+    const starts = (h.t.db.prepare(`SELECT started_at FROM nightshift_job_runs WHERE job_id = ? ORDER BY started_at`).all(job.id) as { started_at: number }[]).map((r) => r.started_at);
     assert.ok(starts[1]! - starts[0]! >= 35, `first retry waited ${starts[1]! - starts[0]!} ms`);
     assert.ok(starts[2]! - starts[1]! >= 75, `second retry waited ${starts[2]! - starts[1]!} ms`);
     assert.ok(h.logs.records.some((r) => r.msg === 'Queue job failed; will retry' && r.jobId === job.id && r.traceId === job.envelope.traceId));
@@ -116,8 +116,8 @@ describe('failures and retries', () => {
 
   test('a handler can ask for a specific retry delay', async () => {
     const { job } = h.queue.enqueue({ type: 'test.flaky', payload: { failTimes: 1, retryAfterMs: 700 } });
-    const afterFirst = await waitFor(() => {
-      const j = h.queue.get(job.id)!;
+    const afterFirst = await waitFor(async () => {
+      const j = (await h.queue.get(job.id))!;
       return j.status === 'pending' && j.attempts === 1 ? j : undefined;
     });
     const firstFailedAt = Date.parse(afterFirst.updatedAt);
@@ -137,11 +137,11 @@ describe('failures and retries', () => {
   test('a failed job retried by hand runs again with fresh attempts', async () => {
     const { job } = h.queue.enqueue({ type: 'test.flaky', payload: { failTimes: 1 }, maxAttempts: 1 });
     await waitForStatus(h.queue, job.id, 'failed');
-    const retried = h.queue.retry(job.id);
+    const retried = await h.queue.retry(job.id);
     assert.equal(retried.outcome, 'retried');
     // attempts restart at 0, so this is attempt 1 again: it fails again, proving it ran.
-    const failedAgain = await waitFor(() => {
-      const j = h.queue.get(job.id)!;
+    const failedAgain = await waitFor(async () => {
+      const j = (await h.queue.get(job.id))!;
       return j.status === 'failed' && j.errorLog.length === 2 ? j : undefined;
     });
     assert.equal(failedAgain.attempts, 1);
@@ -150,7 +150,7 @@ describe('failures and retries', () => {
 
   test('the runner keeps going: many jobs of mixed types all finish', async () => {
     const ids = Array.from({ length: 200 }, (_, i) => h.queue.enqueue(i % 2 ? { type: 'test.noop' } : { type: 'test.echo', payload: { value: i } }).job.id);
-    await waitFor(() => ids.every((id) => h.queue.get(id)!.status === 'completed'), { timeoutMs: 20_000 });
+    await waitFor(async () => (await Promise.all(ids.map((id) => h.queue.get(id)))).every((j) => j!.status === 'completed'), { timeoutMs: 20_000 });
     await sleep(50);
     assert.equal(h.runner.stats().running, 0);
   });

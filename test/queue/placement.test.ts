@@ -23,13 +23,13 @@ function placement() {
   return p;
 }
 
-test('an idle thread takes any job; nothing queues behind a slow or unmeasured job', () => {
+test('an idle thread takes any job; nothing queues behind a slow or unmeasured job', async () => {
   const p = placement();
   assert.deepEqual(p.place(candidates('slow', 'short'), threads([]), new Map()).map(([c, t]) => [c.type, t]), [['slow', 0]]);
   assert.deepEqual(p.place(candidates('new', 'short'), threads([]), new Map()).map(([c]) => c.type), ['new']);
 });
 
-test('short jobs queue on a thread up to the budget (capped by maxPrefetch); work spreads across threads', () => {
+test('short jobs queue on a thread up to the budget (capped by maxPrefetch); work spreads across threads', async () => {
   const p = placement();
   const placed = p.place(candidates(...Array(20).fill('short')), threads([], []), new Map());
   assert.equal(placed.length, 16);
@@ -42,19 +42,19 @@ test('short jobs queue on a thread up to the budget (capped by maxPrefetch); wor
   assert.equal(fast.room(threads([])), 8, 'recent jobs are short: an idle thread is filled up front');
 });
 
-test('a job of 1 ms queues about 5 deep (5 ms budget)', () => {
+test('a job of 1 ms queues about 5 deep (5 ms budget)', async () => {
   const p = new Placement(types, { maxPrefetch: 64, queuedBudgetMs: 5 });
   for (let i = 0; i < 3; i++) p.record('short', 1);
   assert.equal(p.depth('short'), 5);
 });
 
-test('I/O-bound jobs share a thread up to their threadConcurrency; a CPU job does not join them', () => {
+test('I/O-bound jobs share a thread up to their threadConcurrency; a CPU job does not join them', async () => {
   const p = placement();
   assert.equal(p.place(candidates('io', 'io', 'io', 'io'), threads([]), new Map()).length, 3);
   assert.equal(p.place(candidates('slow'), threads(['io']), new Map()).length, 0);
 });
 
-test('per-type caps are respected while placing', () => {
+test('per-type caps are respected while placing', async () => {
   const p = placement();
   const caps = new Map([['short', 2]]);
   assert.equal(p.place(candidates('short', 'short', 'short'), threads([], [], []), caps).length, 2);

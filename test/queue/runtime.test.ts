@@ -46,7 +46,7 @@ test('no runner with QUEUE_WORKERS=0 or JOBS_ENABLED=false; enqueue still works'
     try {
       assert.equal(runtime.runner, undefined);
       const { job } = runtime.queue.enqueue({ type: 'system.ping' });
-      assert.equal(runtime.queue.get(job.id)!.status, 'pending');
+      assert.equal((await runtime.queue.get(job.id))!.status, 'pending');
     } finally {
       await runtime.stop();
       t.cleanup();

@@ -5,13 +5,14 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { test } from 'node:test';
 import type { Db } from '../../src/db/open.ts';
+import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { BOUNDED, FIXTURE_DIRS, deadPid, harness, runRow } from '../helpers/scheduler-fixtures.ts';
 
 /** A 'running' row as a scheduler in another process would have left it (job_id NULL: not a queue run). */
 function runningRow(db: Db, name: string, owner: string, jobId: string | null = null): string {
   const id = randomUUID();
   db.prepare(
-    `INSERT INTO job_runs (id, name, status, trigger, started_at, owner, job_id) VALUES (?, ?, 'running', 'schedule', ?, ?, ?)`,
+    `INSERT INTO nightshift_job_runs (id, name, status, trigger, started_at, owner, job_id) VALUES (?, ?, 'running', 'schedule', ?, ?, ?)`,
   ).run(id, name, Date.now() - 60_000, owner, jobId);
   return id;
 }
@@ -49,7 +50,7 @@ test('a running row owned by a live scheduler in this process is not closed by a
   await a.scheduler.start();
   const mine = runningRow(h.db, 'other.job', a.scheduler.owner);
 
-  const b = await h.scheduler(FIXTURE_DIRS.daily, { db: h.connection() });
+  const b = await h.scheduler(FIXTURE_DIRS.daily, { store: openSqliteStore(h.connection()) });
   await b.scheduler.start();
 
   assert.equal(runRow(h.db, mine)?.status, 'running');
@@ -60,7 +61,7 @@ test('a running row older than its job could last is closed whoever owns it (e.g
   // fixture.daily has the default 5 min timeout; this row started an hour ago on a host we cannot check.
   const id = randomUUID();
   h.db
-    .prepare(`INSERT INTO job_runs (id, name, status, trigger, started_at, owner) VALUES (?, 'fixture.daily', 'running', 'schedule', ?, ?)`)
+    .prepare(`INSERT INTO nightshift_job_runs (id, name, status, trigger, started_at, owner) VALUES (?, 'fixture.daily', 'running', 'schedule', ?, ?)`)
     .run(id, Date.now() - 3_600_000, 'old-container-abc:1:deadbeef');
   const { scheduler } = await h.scheduler(FIXTURE_DIRS.daily);
   await scheduler.start();

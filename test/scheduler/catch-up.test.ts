@@ -12,9 +12,9 @@ const DAY = 24 * 60 * 60_000;
 
 /** The state a database is in after a server that knew the job for a while was down for days. */
 function downSince(db: Db, lastRunAt: number, firstSeenAt = Date.now() - 30 * DAY) {
-  db.prepare(`INSERT INTO scheduled_jobs (name, first_seen_at) VALUES (?, ?)`).run(DAILY, firstSeenAt);
+  db.prepare(`INSERT INTO nightshift_scheduled_jobs (name, first_seen_at) VALUES (?, ?)`).run(DAILY, firstSeenAt);
   db.prepare(
-    `INSERT INTO job_runs (id, name, status, trigger, started_at, ended_at, duration_ms, owner)
+    `INSERT INTO nightshift_job_runs (id, name, status, trigger, started_at, ended_at, duration_ms, owner)
      VALUES (?, ?, 'success', 'schedule', ?, ?, 5, 'old-host:1:gone')`,
   ).run(randomUUID(), DAILY, lastRunAt, lastRunAt + 5);
 }
@@ -46,12 +46,12 @@ test('a fresh database (job first seen now) gets no catch-up run', BOUNDED, asyn
   const { scheduler } = await h.scheduler(FIXTURE_DIRS.daily, { leaseMs: 1_000 });
   await scheduler.start();
 
-  // The catch-up decision (and its job_runs row) is made synchronously when the scheduler leads,
+  // The catch-up decision (and its nightshift_job_runs row) is made synchronously when the scheduler leads,
   // so by now it would be there; wait a little anyway in case a later renewal decided otherwise.
-  assert.equal(scheduler.getStatus().role, 'leader');
+  assert.equal((await scheduler.getStatus()).role, 'leader');
   await sleep(1_000);
   assert.deepEqual(runRows(h.db, DAILY), []);
-  const firstSeen = h.db.prepare(`SELECT first_seen_at FROM scheduled_jobs WHERE name = ?`).pluck().get(DAILY) as number;
+  const firstSeen = h.db.prepare(`SELECT first_seen_at FROM nightshift_scheduled_jobs WHERE name = ?`).pluck().get(DAILY) as number;
   assert.ok(Math.abs(firstSeen - Date.now()) < 60_000, 'first seen recorded at start-up');
 });
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { JobsDisabledError } from '../../src/scheduler/errors.ts';
-import { readLease } from '../../src/scheduler/lease.ts';
+import { readLease } from '../../src/store/sqlite/leader.ts';
 import { BOUNDED, FIXTURE_DIRS, harness, runRows, sleep } from '../helpers/scheduler-fixtures.ts';
 
 test('a disabled scheduler starts no threads, refuses runNow and reports enabled:false', BOUNDED, async (t) => {
@@ -20,7 +20,7 @@ test('a disabled scheduler starts no threads, refuses runNow and reports enabled
   await sleep(1_500); // the fixture job is due every second: it would have fired by now
 
   await assert.rejects(() => scheduler.runNow('fixture.tick'), JobsDisabledError);
-  const status = scheduler.getStatus();
+  const status = await scheduler.getStatus();
   assert.equal(status.enabled, false);
   assert.equal(status.running, false);
   assert.equal(status.role, 'disabled');

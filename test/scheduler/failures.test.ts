@@ -32,7 +32,7 @@ test('a job that busy-loops past its timeout is terminated, recorded failed, and
   assert.notEqual(second.handle.runId, first.handle.runId);
   assert.equal(second.outcome.status, 'failed');
   assert.match(second.outcome.error ?? '', /Timed out/);
-  assert.equal(scheduler.getJobStatus('fixture.busyForever')?.running, false);
+  assert.equal((await scheduler.getJobStatus('fixture.busyForever'))?.running, false);
 });
 
 test('a job that throws is recorded failed with its message', BOUNDED, async (t) => {
@@ -83,5 +83,5 @@ test('failures in several threads at once are each recorded on their own row', B
     ['fixture.throws', 'fixture.rejects', 'fixture.exits'].map(async (name) => (await scheduler.runNow(name)).done),
   );
   assert.deepEqual(outcomes.map((o) => o.status), ['failed', 'failed', 'failed']);
-  assert.equal(h.db.prepare(`SELECT COUNT(*) FROM job_runs WHERE status = 'running'`).pluck().get(), 0);
+  assert.equal(h.db.prepare(`SELECT COUNT(*) FROM nightshift_job_runs WHERE status = 'running'`).pluck().get(), 0);
 });

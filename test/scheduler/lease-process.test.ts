@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { readLease } from '../../src/scheduler/lease.ts';
+import { readLease } from '../../src/store/sqlite/leader.ts';
 import { REPO_ROOT, waitFor } from '../helpers/index.ts';
 import { BOUNDED, FIXTURE_DIRS, HOLD_LEASE_SCRIPT, harness } from '../helpers/scheduler-fixtures.ts';
 
@@ -38,8 +38,8 @@ test('a scheduler in another process keeps this one on standby until it dies, th
 
   const { scheduler, logs } = await h.scheduler(FIXTURE_DIRS.daily, { leaseMs: 1_000 });
   await scheduler.start();
-  assert.equal(scheduler.getStatus().role, 'standby');
-  assert.equal(scheduler.getStatus().running, false);
+  assert.equal((await scheduler.getStatus()).role, 'standby');
+  assert.equal((await scheduler.getStatus()).running, false);
   assert.ok(!logs.messages().includes('Jobs scheduler enabled'), 'a standby scheduler does not announce itself');
 
   // kill -9: the child cannot release anything. Wait until the OS has reaped it, so its pid is gone.
@@ -48,10 +48,10 @@ test('a scheduler in another process keeps this one on standby until it dies, th
   await exited;
   const killedAt = Date.now();
 
-  await waitFor(() => scheduler.getStatus().role === 'leader', { timeoutMs: 10_000, what: 'takeover after the child died' });
+  await waitFor(async () => (await scheduler.getStatus()).role === 'leader', { timeoutMs: 10_000, what: 'takeover after the child died' });
   const tookMs = Date.now() - killedAt;
   assert.ok(tookMs < 10_000, `took over in ${tookMs} ms, well before the child's 60 s lease expired`);
   assert.equal(readLease(h.db)?.owner, scheduler.owner);
-  assert.equal(scheduler.getStatus().running, true);
+  assert.equal((await scheduler.getStatus()).running, true);
   assert.ok(logs.messages().includes('Jobs scheduler enabled'));
 });

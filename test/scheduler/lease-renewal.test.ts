@@ -2,7 +2,8 @@
 // lock) must not count as losing the lease: the leader keeps leading and renews once the lock is free.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readLease } from '../../src/scheduler/lease.ts';
+import { readLease } from '../../src/store/sqlite/leader.ts';
+import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { waitFor } from '../helpers/index.ts';
 import { BOUNDED, FIXTURE_DIRS, harness, sleep } from '../helpers/scheduler-fixtures.ts';
 
@@ -11,9 +12,9 @@ test('a busy database during lease renewal keeps the leader leading', BOUNDED, a
   // The scheduler's own connection gives up on a locked database after 50 ms instead of 5 s.
   const schedulerDb = h.connection();
   schedulerDb.pragma('busy_timeout = 50');
-  const { scheduler, logs } = await h.scheduler(FIXTURE_DIRS.daily, { leaseMs: 1_000, db: schedulerDb });
+  const { scheduler, logs } = await h.scheduler(FIXTURE_DIRS.daily, { leaseMs: 1_000, store: openSqliteStore(schedulerDb) });
   await scheduler.start();
-  assert.equal(scheduler.getStatus().role, 'leader');
+  assert.equal((await scheduler.getStatus()).role, 'leader');
 
   const blocker = h.connection();
   blocker.pragma('busy_timeout = 0');
@@ -21,7 +22,7 @@ test('a busy database during lease renewal keeps the leader leading', BOUNDED, a
   try {
     await waitFor(() => logs.messages().includes('Could not renew the scheduler lease'), { what: 'a failed renewal' });
     await sleep(400); // a few more renewal intervals (every 333 ms) with the lock still held
-    assert.equal(scheduler.getStatus().role, 'leader', 'still the leader while the database is busy');
+    assert.equal((await scheduler.getStatus()).role, 'leader', 'still the leader while the database is busy');
   } finally {
     blocker.prepare('COMMIT').run();
   }
@@ -29,6 +30,6 @@ test('a busy database during lease renewal keeps the leader leading', BOUNDED, a
   const renewedAfter = Date.now();
   await waitFor(() => (readLease(h.db)?.expiresAt ?? 0) > renewedAfter + 500, { what: 'a renewal after the lock is freed' });
   assert.equal(readLease(h.db)?.owner, scheduler.owner);
-  assert.equal(scheduler.getStatus().role, 'leader');
+  assert.equal((await scheduler.getStatus()).role, 'leader');
   assert.ok(!logs.messages().includes('Scheduler lease lost to another process; standing by'), 'never stepped down');
 });

@@ -31,7 +31,7 @@ test('stop() cancels a job that honors its signal, without waiting for the whole
   assert.equal(row.status, 'cancelled');
   assert.notEqual(row.ended_at, null);
   assert.equal((await handle.done).status, 'cancelled');
-  assert.equal(scheduler.getStatus().role, 'stopped');
+  assert.equal((await scheduler.getStatus()).role, 'stopped');
   assert.ok(logs.messages().includes('Jobs scheduler stopped'));
 });
 

@@ -2,6 +2,7 @@
 // same process (a dev reload, a double import) stands by until the first stops, then takes over.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { waitFor } from '../helpers/index.ts';
 import { BOUNDED, FIXTURE_DIRS, harness, runRows, sleep } from '../helpers/scheduler-fixtures.ts';
 
@@ -31,28 +32,28 @@ test('a second instance on the same database stands by, runs no ticks, and takes
   const h = harness(t);
   const a = await h.scheduler(FIXTURE_DIRS.everySecond, { leaseMs: 1_000 });
   // The second instance uses its own connection to the same file, as a reloaded module would.
-  const b = await h.scheduler(FIXTURE_DIRS.everySecond, { leaseMs: 1_000, db: h.connection() });
+  const b = await h.scheduler(FIXTURE_DIRS.everySecond, { leaseMs: 1_000, store: openSqliteStore(h.connection()) });
   await a.scheduler.start();
   await b.scheduler.start();
 
-  assert.equal(a.scheduler.getStatus().role, 'leader');
-  const standby = b.scheduler.getStatus();
+  assert.equal((await a.scheduler.getStatus()).role, 'leader');
+  const standby = await b.scheduler.getStatus();
   assert.equal(standby.role, 'standby');
   assert.equal(standby.running, false);
   assert.equal(standby.leaseHolder?.owner, a.scheduler.owner);
 
   // Over several lease periods, only the leader's ticks run; the standby one never fires.
   await sleep(2_500);
-  assert.equal(b.scheduler.getStatus().role, 'standby', 'still standing by after lease renewals');
-  const byOwner = (owner: string) => h.db.prepare(`SELECT COUNT(*) FROM job_runs WHERE owner = ?`).pluck().get(owner) as number;
+  assert.equal((await b.scheduler.getStatus()).role, 'standby', 'still standing by after lease renewals');
+  const byOwner = (owner: string) => h.db.prepare(`SELECT COUNT(*) FROM nightshift_job_runs WHERE owner = ?`).pluck().get(owner) as number;
   assert.ok(byOwner(a.scheduler.owner) >= 1, 'the leader ran ticks');
   assert.equal(byOwner(b.scheduler.owner), 0, 'the standby ran nothing');
   assert.ok(b.logs.messages().includes('Jobs scheduler standing by: another scheduler holds this database'));
 
   // stop() releases the lease; the standby sees it on its next renewal (every leaseMs / 3).
   await a.scheduler.stop();
-  await waitFor(() => b.scheduler.getStatus().role === 'leader', { timeoutMs: 3_000, what: 'the standby to take over' });
-  assert.equal(b.scheduler.getStatus().running, true);
+  await waitFor(async () => (await b.scheduler.getStatus()).role === 'leader', { timeoutMs: 3_000, what: 'the standby to take over' });
+  assert.equal((await b.scheduler.getStatus()).running, true);
   await waitFor(() => byOwner(b.scheduler.owner) >= 1, { what: 'a run by the new leader' });
 });
 
@@ -61,10 +62,10 @@ test('a leader whose lease was taken over ignores its next cron tick and stands 
   // A long lease: its renewal (every 20 s) cannot be what notices the takeover within this test.
   const { scheduler, logs } = await h.scheduler(FIXTURE_DIRS.everySecond, { leaseMs: 60_000 });
   await scheduler.start();
-  assert.equal(scheduler.getStatus().role, 'leader');
+  assert.equal((await scheduler.getStatus()).role, 'leader');
   // Another process took the lease while this one was stalled.
-  h.db.prepare(`UPDATE scheduler_lease SET owner = 'other-host:1:aaaaaaaa', expires_at = ?`).run(Date.now() + 60_000);
-  await waitFor(() => scheduler.getStatus().role === 'standby', { timeoutMs: 5_000, what: 'step down on the next tick' });
+  h.db.prepare(`UPDATE nightshift_scheduler_lease SET owner = 'other-host:1:aaaaaaaa', expires_at = ?`).run(Date.now() + 60_000);
+  await waitFor(async () => (await scheduler.getStatus()).role === 'standby', { timeoutMs: 5_000, what: 'step down on the next tick' });
   assert.ok(logs.records.some((r) => r.msg === 'Ignored a cron tick: this scheduler no longer holds the lease'));
   await scheduler.idle();
   const after = runRows(h.db, 'fixture.tick').length;

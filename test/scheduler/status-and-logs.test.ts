@@ -51,7 +51,7 @@ test('getStatus() and getJobStatus() report lastRun and nextRun', BOUNDED, async
   const { scheduler } = await h.scheduler(FIXTURE_DIRS.daily);
   await scheduler.start();
 
-  const before = scheduler.getJobStatus('fixture.daily')!;
+  const before = (await scheduler.getJobStatus('fixture.daily'))!;
   assert.equal(before.lastRun, null, 'no run yet on a fresh database');
   assert.equal(before.nextRun, nextDue('0 3 * * *', 'UTC')!.toISOString(), 'the next 03:00 UTC');
   assert.ok(Date.parse(before.nextRun!) > Date.now());
@@ -62,19 +62,19 @@ test('getStatus() and getJobStatus() report lastRun and nextRun', BOUNDED, async
   const handle = await scheduler.runNow('fixture.daily');
   await handle.done;
 
-  const status = scheduler.getStatus();
+  const status = await scheduler.getStatus();
   assert.equal(status.enabled, true);
   assert.equal(status.running, true);
   assert.equal(status.role, 'leader');
   assert.equal(status.leaseHolder?.owner, scheduler.owner);
   assert.equal(status.jobs.length, 1);
   const job = status.jobs[0]!;
-  assert.deepEqual(job, scheduler.getJobStatus('fixture.daily'));
+  assert.deepEqual(job, await scheduler.getJobStatus('fixture.daily'));
   assert.equal(job.running, false);
   assert.equal(job.lastRun?.id, handle.runId);
   assert.equal(job.lastRun?.status, 'success');
   assert.equal(job.lastRun?.trigger, 'manual');
   assert.ok(job.lastRun?.endedAt && job.lastRun.durationMs !== null);
   assert.ok(job.nextRun && Date.parse(job.nextRun) > Date.now());
-  assert.equal(scheduler.getJobStatus('no.such.job'), undefined);
+  assert.equal(await scheduler.getJobStatus('no.such.job'), undefined);
 });

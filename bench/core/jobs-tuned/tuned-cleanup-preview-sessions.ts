@@ -24,8 +24,8 @@ export default defineJob({
     };
     const statements = previewCleanupStatements(ctx.db);
     const now = Date.now();
-    const expired = await deleteInBatches(ctx, statements.expired, [now], options);
-    const revoked = await deleteInBatches(ctx, statements.revoked, [], options);
+    const expired = await deleteInBatches(ctx, (limit) => statements.expired.run(now, limit).changes, options);
+    const revoked = await deleteInBatches(ctx, (limit) => statements.revoked.run(limit).changes, options);
     return {
       expiredCount: expired.deleted,
       revokedCount: revoked.deleted,

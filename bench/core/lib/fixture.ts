@@ -3,8 +3,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { migrate } from '../../../src/db/migrate.ts';
+import { migrate } from '../../../src/store/sqlite/migrate.ts';
 import { openDatabase } from '../../../src/db/open.ts';
+import { migrateAppSchema } from '../../../src/domain/schema.ts';
 import { previewToken } from '../../../src/domain/preview-sessions.ts';
 
 export type FixtureLayout = 'interleaved' | 'chronological';
@@ -48,7 +49,8 @@ export function buildFixture(path: string, spec: FixtureSpec): FixtureInfo {
   mkdirSync(dirname(path), { recursive: true });
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   const db = openDatabase(path);
-  migrate(db);
+  migrate(db, path);
+  migrateAppSchema(db);
   // Build settings only (this connection): no durability needed for a throwaway fixture.
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -1048576'); // 1 GiB page cache: random token inserts stay in memory

@@ -2,7 +2,7 @@
 // token. Answers are the API's own JSON; its errors become CliErrors with the exit codes of
 // src/cli/errors.ts (401/403 and network failures: 5, 404: 3, 409 and 503: 4, 400: 2).
 import { QUEUE_STATUSES, type QueueCounts, type QueueJob } from '../../queue/types.ts';
-import type { JobRun } from '../../runs/ledger.ts';
+import type { JobRun } from '../../runs/types.ts';
 import { CliError, EXIT, conflictError, notFoundError, unreachableError, usageError } from '../errors.ts';
 import type { Client, EnqueueRequest, JobFilter, JobList, ProgressView, RunFilter, StartedRun, StatusView } from './types.ts';
 

@@ -1,19 +1,16 @@
 // LocalClient: the CLI working on the database file directly (the default), with the same
-// modules the server uses: the Queue for queue jobs, the ledger for runs, the scheduler's status
+// modules the server uses: the Queue for queue jobs, the store's ledger for runs, the scheduler's status
 // functions, and, for `run`, a JobScheduler started for manual runs only (no lease, no cron
 // timers), so a run is recorded in job_runs exactly like one triggered from the API.
 import { existsSync } from 'node:fs';
 import type { Config } from '../../config/config.ts';
-import { migrate } from '../../db/migrate.ts';
-import { openDatabase, type Db } from '../../db/open.ts';
 import { loadJobs, type LoadedJob } from '../../jobs/load.ts';
 import type { Logger } from '../../log/logger.ts';
 import { IdempotencyKeyReusedError, Queue, QueueRunner, QueueValidationError, UnknownJobTypeError } from '../../queue/index.ts';
-import { getRun, listRuns } from '../../runs/ledger.ts';
 import { JobAlreadyRunningError, JobsDisabledError, SchedulerNotRunningError, UnknownJobError } from '../../scheduler/errors.ts';
-import { readLease } from '../../scheduler/lease.ts';
 import { JobScheduler } from '../../scheduler/scheduler.ts';
 import { jobStatus } from '../../scheduler/status.ts';
+import { openSqliteStore, type SqliteStore } from '../../store/sqlite/index.ts';
 import { CliError, EXIT, conflictError, notFoundError, unreachableError, usageError } from '../errors.ts';
 import type { EngineLogLevel } from '../settings.ts';
 import type { Client, EnqueueRequest, JobFilter, JobList, RunFilter, StartedRun, StatusView } from './types.ts';
@@ -31,7 +28,7 @@ export class LocalClient implements Client {
   readonly mode = 'local' as const;
   readonly pollMs = 100;
   readonly target: string;
-  private readonly db: Db;
+  private readonly store: SqliteStore;
   private jobsLoaded?: Promise<LoadedJob[]>;
   private queueInstance?: Promise<Queue>;
   private scheduler?: JobScheduler;
@@ -44,8 +41,8 @@ export class LocalClient implements Client {
     if (!existsSync(path)) {
       throw unreachableError(`No database at ${path}: start the server once (npm start) or set DATABASE_PATH`, 'NO_DATABASE');
     }
-    this.db = openDatabase(path);
-    migrate(this.db);
+    this.store = openSqliteStore(path);
+    this.store.migrate();
   }
 
   private jobs(): Promise<LoadedJob[]> {
@@ -59,7 +56,7 @@ export class LocalClient implements Client {
     this.queueInstance ??= this.jobs().then(
       (jobs) =>
         new Queue({
-          db: this.db,
+          store: this.store,
           jobs,
           logger: this.options.logger,
           // With --local-runner in this process, start and cancel without waiting for its poll.
@@ -73,7 +70,7 @@ export class LocalClient implements Client {
   async status(): Promise<StatusView> {
     const { config } = this.options;
     const jobs = await this.jobs();
-    const lease = config.jobsEnabled ? readLease(this.db) : undefined;
+    const lease = config.jobsEnabled ? await this.store.leader.read() : undefined;
     return {
       mode: 'local',
       target: this.target,
@@ -84,9 +81,11 @@ export class LocalClient implements Client {
         leaseHolder: lease ? { owner: lease.owner, expiresAt: new Date(lease.expiresAt).toISOString() } : null,
       },
       queue: await this.queueCounts(),
-      jobs: jobs
-        .filter((j) => j.definition.schedule)
-        .map((j) => jobStatus(j, { db: this.db, timezone: config.timezone, scheduling: config.jobsEnabled, runningHere: false })),
+      jobs: await Promise.all(
+        jobs
+          .filter((j) => j.definition.schedule)
+          .map((j) => jobStatus(j, { store: this.store, timezone: config.timezone, scheduling: config.jobsEnabled, runningHere: false })),
+      ),
     };
   }
 
@@ -99,28 +98,28 @@ export class LocalClient implements Client {
   }
 
   async listRuns(filter: RunFilter) {
-    return listRuns(this.db, filter);
+    return this.store.runs.list(filter);
   }
 
   async getRun(id: string) {
-    const run = getRun(this.db, id);
+    const run = await this.store.runs.get(id);
     if (!run) throw notFoundError(`Run ${id} not found`);
     return run;
   }
 
   async listJobs(filter: JobFilter): Promise<JobList> {
-    const { jobs, total } = (await this.queue()).list(filter);
+    const { jobs, total } = await (await this.queue()).list(filter);
     return { jobs, total, limit: filter.limit, offset: filter.offset };
   }
 
   async getJob(id: string) {
-    const job = (await this.queue()).get(id);
+    const job = await (await this.queue()).get(id);
     if (!job) throw notFoundError(`Job ${id} not found`);
     return job;
   }
 
   async progress(id: string) {
-    const progress = (await this.queue()).progress(id);
+    const progress = await (await this.queue()).progress(id);
     if (!progress) throw notFoundError(`Job ${id} not found`);
     return progress;
   }
@@ -128,7 +127,7 @@ export class LocalClient implements Client {
   async enqueue(request: EnqueueRequest) {
     const queue = await this.queue();
     try {
-      return queue.enqueue({
+      return await queue.enqueue({
         type: request.type,
         payload: request.data,
         runAt: request.runAt,
@@ -144,14 +143,14 @@ export class LocalClient implements Client {
   }
 
   async cancel(id: string) {
-    const { outcome, job } = (await this.queue()).cancel(id);
+    const { outcome, job } = await (await this.queue()).cancel(id);
     if (outcome === 'not_found') throw notFoundError(`Job ${id} not found`);
     if (outcome === 'finished') throw conflictError(`Job ${id} is already ${job!.status}`, 'CONFLICT', { status: job!.status });
     return { outcome, job: job! };
   }
 
   async retry(id: string) {
-    const { outcome, job } = (await this.queue()).retry(id);
+    const { outcome, job } = await (await this.queue()).retry(id);
     if (outcome === 'not_found') throw notFoundError(`Job ${id} not found`);
     if (outcome === 'not_retryable') {
       throw conflictError(`Job ${id} is ${job!.status}; only failed or cancelled jobs can be retried`, 'CONFLICT', { status: job!.status });
@@ -180,8 +179,7 @@ export class LocalClient implements Client {
     if (!this.scheduler) {
       const { config, logger, logLevel } = this.options;
       this.scheduler = new JobScheduler({
-        db: this.db,
-        databasePath: config.databasePath,
+        store: this.store,
         jobs: await this.jobs(),
         logger,
         logLevel,
@@ -204,8 +202,7 @@ export class LocalClient implements Client {
     const job = (await this.jobs()).filter((j) => j.definition.name === type);
     if (job.length === 0) throw notFoundError(`Unknown job type "${type}"`, 'UNKNOWN_JOB_TYPE');
     this.runner = new QueueRunner({
-      db: this.db,
-      databasePath: config.databasePath,
+      store: this.store,
       jobs: job,
       logger,
       logLevel,
@@ -232,7 +229,7 @@ export class LocalClient implements Client {
 
   async close(): Promise<void> {
     await this.stopHere();
-    if (this.db.open) this.db.close();
+    this.store.close();
   }
 }
 

@@ -2,7 +2,7 @@
 // running server (HttpClient). Both return the same shapes, the HTTP API's JSON, so `--json`
 // output does not depend on the mode.
 import type { QueueCounts, QueueJob, QueueJobStatus, ProgressView, CancelOutcome } from '../../queue/types.ts';
-import type { JobRun, RunStatus } from '../../runs/ledger.ts';
+import type { JobRun, RunStatus } from '../../runs/types.ts';
 import type { JobStatus } from '../../scheduler/status.ts';
 import type { RunTrigger } from '../../jobs/define.ts';
 

@@ -1,5 +1,5 @@
 // `nightshift runs`: the run history, newest first.
-import { RUN_STATUSES } from '../../runs/ledger.ts';
+import { RUN_STATUSES } from '../../runs/types.ts';
 import { enumOption, intOption, stringOption } from '../args.ts';
 import type { JobRun } from '../client/types.ts';
 import type { Command } from '../context.ts';

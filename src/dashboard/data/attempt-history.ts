@@ -9,7 +9,7 @@
 //   counted (the next attempt gets the same number again).
 // Runs are numbered in order (run 1 is the oldest); attempts keep the queue's own numbering.
 import type { QueueErrorEntry, QueueJob } from '../../queue/index.ts';
-import type { JobRun } from '../../runs/ledger.ts';
+import type { JobRun } from '../../runs/types.ts';
 
 export interface RunInHistory {
   run: JobRun;

@@ -1,6 +1,6 @@
 // Query-string filters of the list pages, read leniently: a value that cannot be used is dropped
 // and reported on the page ("The 'from' time was not understood"), never a 400 or a 500.
-import { RUN_STATUSES, type RunStatus } from '../../runs/ledger.ts';
+import { RUN_STATUSES, type RunStatus } from '../../runs/types.ts';
 import type { RunTrigger } from '../../jobs/define.ts';
 import { QUEUE_STATUSES, type QueueJobStatus } from '../../queue/index.ts';
 

@@ -1,8 +1,8 @@
 // The overview page's data: scheduler state, each scheduled job's status, queue counts, recent
-// failures and recent runs. Every query here is served by an index (see read-jobs.ts and the
-// ledger), so a page refreshing every 1.5 s stays cheap on a large history.
+// failures and recent runs. Every query here is served by an index (see the store's reads and
+// its ledger), so a page refreshing every 1.5 s stays cheap on a large history.
 import type { AppDeps } from '../../http/app.ts';
-import { listRuns, type JobRun } from '../../runs/ledger.ts';
+import type { JobRun } from '../../runs/types.ts';
 import { QUEUE_STATUSES, type QueueCounts, type QueueJob } from '../../queue/index.ts';
 import { dashboardPaths } from '../paths.ts';
 
@@ -25,7 +25,7 @@ export interface Failure {
 }
 
 export interface OverviewModel {
-  scheduler: ReturnType<AppDeps['scheduler']['getStatus']>;
+  scheduler: Awaited<ReturnType<AppDeps['scheduler']['getStatus']>>;
   queueCounts: QueueCounts;
   queueTotal: number;
   byType: TypeCounts[];
@@ -36,14 +36,14 @@ export interface OverviewModel {
 const sum = (c: QueueCounts) => c.pending + c.processing + c.completed + c.failed + c.cancelled;
 
 /** Failed or abandoned runs of scheduled jobs and failed queue jobs of the last day, newest first. */
-function recentFailures(deps: AppDeps, limit = 6, now = Date.now()): Failure[] {
+async function recentFailures(deps: AppDeps, limit = 6, now = Date.now()): Promise<Failure[]> {
   const since = now - FAILURE_WINDOW_MS;
   const runs: JobRun[] = [];
   // One index range per scheduled job (name, id): never a scan of the whole (queue-heavy) ledger.
   for (const job of deps.scheduler.list()) {
-    runs.push(...listRuns(deps.db, { name: job.definition.name, statuses: ['failed', 'abandoned'], startedFrom: since, limit }));
+    runs.push(...(await deps.store.runs.list({ name: job.definition.name, statuses: ['failed', 'abandoned'], startedFrom: since, limit })));
   }
-  const failedJobs: QueueJob[] = deps.queue.list({ status: 'failed', limit }).jobs.filter((j) => Date.parse(j.updatedAt) >= since);
+  const failedJobs: QueueJob[] = (await deps.queue.list({ status: 'failed', limit })).jobs.filter((j) => Date.parse(j.updatedAt) >= since);
   const failures: Failure[] = [
     ...runs.map((r) => ({ kind: 'run' as const, at: r.startedAt, name: r.name, status: r.status, error: r.error, href: dashboardPaths.run(r.id) })),
     ...failedJobs.map((j) => ({ kind: 'queue' as const, at: j.updatedAt, name: j.type, status: j.status, error: j.lastError, href: dashboardPaths.queueJob(j.id) })),
@@ -51,8 +51,8 @@ function recentFailures(deps: AppDeps, limit = 6, now = Date.now()): Failure[] {
   return failures.sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
 }
 
-export function overviewModel(deps: AppDeps): OverviewModel {
-  const byType = [...deps.queue.countsByType()].map(([type, counts]) => ({
+export async function overviewModel(deps: AppDeps): Promise<OverviewModel> {
+  const byType = [...(await deps.queue.countsByType())].map(([type, counts]) => ({
     type,
     description: deps.queue.types.get(type)?.job.definition.description,
     counts,
@@ -64,11 +64,11 @@ export function overviewModel(deps: AppDeps): OverviewModel {
   const queueCounts: QueueCounts = { pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 };
   for (const { counts } of byType) for (const status of QUEUE_STATUSES) queueCounts[status] += counts[status];
   return {
-    scheduler: deps.scheduler.getStatus(),
+    scheduler: await deps.scheduler.getStatus(),
     queueCounts,
     queueTotal: sum(queueCounts),
     byType,
-    failures: recentFailures(deps),
-    recentRuns: listRuns(deps.db, { limit: 8 }),
+    failures: await recentFailures(deps),
+    recentRuns: await deps.store.runs.list({ limit: 8 }),
   };
 }

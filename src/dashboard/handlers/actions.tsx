@@ -59,7 +59,7 @@ export function actionRoutes(dash: Dashboard) {
     const sub = c.get('session').sub;
     let result;
     try {
-      result = queue.enqueue({ ...parsed.input, actorId: sub, createdBy: sub, traceId: c.get('traceId'), requestId: c.get('requestId') });
+      result = await queue.enqueue({ ...parsed.input, actorId: sub, createdBy: sub, traceId: c.get('traceId'), requestId: c.get('requestId') });
     } catch (err) {
       return invalid(mapQueueError(err));
     }
@@ -69,9 +69,9 @@ export function actionRoutes(dash: Dashboard) {
     return c.redirect(dashboardPaths.queueJob(job.id), 303);
   });
 
-  app.post('/queue/:id/cancel', (c) => {
+  app.post('/queue/:id/cancel', async (c) => {
     const id = c.req.param('id');
-    const { outcome, job } = queue.cancel(id);
+    const { outcome, job } = await queue.cancel(id);
     if (outcome === 'not_found') return queueJobNotFound(c, dash);
     logger.info('Cancel requested from the dashboard', { jobId: id, outcome, sub: c.get('session').sub });
     if (outcome === 'cancelled') setFlash(c, { tone: 'success', text: 'Job cancelled.' });
@@ -80,9 +80,9 @@ export function actionRoutes(dash: Dashboard) {
     return c.redirect(dashboardPaths.queueJob(id), 303);
   });
 
-  app.post('/queue/:id/retry', (c) => {
+  app.post('/queue/:id/retry', async (c) => {
     const id = c.req.param('id');
-    const { outcome, job } = queue.retry(id);
+    const { outcome, job } = await queue.retry(id);
     if (outcome === 'not_found') return queueJobNotFound(c, dash);
     logger.info('Retry requested from the dashboard', { jobId: id, outcome, sub: c.get('session').sub });
     if (outcome === 'retried') setFlash(c, { tone: 'success', text: 'Job retried: it is pending again.' });

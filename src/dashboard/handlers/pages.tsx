@@ -3,7 +3,6 @@
 // The dashboard's GET pages. Each builds its model from the scheduler, the queue and the ledger and
 // renders it whole; the browser script refreshes the page's live regions from the same URL.
 import { Hono } from 'hono';
-import { getRun, listRuns } from '../../runs/ledger.ts';
 import { shellFor, sendPage, type DashContext, type DashEnv, type Dashboard } from '../context.ts';
 import { QUEUE_PAGE_SIZE, RUNS_PAGE_SIZE, readQueueQuery, readRunsQuery } from '../data/filters.ts';
 import { overviewModel } from '../data/overview.ts';
@@ -49,14 +48,14 @@ export function queueJobNotFound(c: DashContext, dash: Dashboard) {
 }
 
 export function pageRoutes(dash: Dashboard) {
-  const { db, scheduler, queue } = dash.deps;
+  const { store, scheduler, queue } = dash.deps;
   const app = new Hono<DashEnv>();
 
-  app.get('/', (c) => sendPage(c, <OverviewPage shell={shellFor(c, dash)} model={overviewModel(dash.deps)} />));
+  app.get('/', async (c) => sendPage(c, <OverviewPage shell={shellFor(c, dash)} model={await overviewModel(dash.deps)} />));
 
-  app.get('/runs', (c) => {
+  app.get('/runs', async (c) => {
     const query = readRunsQuery(c.req.query());
-    const rows = listRuns(db, {
+    const rows = await store.runs.list({
       name: query.job,
       status: query.status,
       trigger: query.trigger,
@@ -69,19 +68,19 @@ export function pageRoutes(dash: Dashboard) {
     return sendPage(c, <RunsPage shell={shellFor(c, dash)} model={model} />);
   });
 
-  app.get('/runs/:id', (c) => {
-    const run = getRun(db, c.req.param('id'));
+  app.get('/runs/:id', async (c) => {
+    const run = await store.runs.get(c.req.param('id'));
     if (!run) return notFoundPage(c, dash, 'Run not found', 'No run has this id. It may have been pruned by the retention job.', { href: dashboardPaths.runs, label: 'Back to the run history' });
-    const status = scheduler.getJobStatus(run.name);
+    const status = await scheduler.getJobStatus(run.name);
     const model = { run, canRunAgain: status !== undefined && cannotRunReason(dash) === undefined, jobRunning: status?.running ?? false };
     return sendPage(c, <RunPage shell={shellFor(c, dash)} model={model} />);
   });
 
-  app.get('/jobs/:name', (c) => {
+  app.get('/jobs/:name', async (c) => {
     const name = c.req.param('name');
-    const status = scheduler.getJobStatus(name);
+    const status = await scheduler.getJobStatus(name);
     const type = queue.types.get(name);
-    const runs = listRuns(db, { name, limit: 40 });
+    const runs = await store.runs.list({ name, limit: 40 });
     if (!status && !type && runs.length === 0) {
       return notFoundPage(c, dash, 'Job not found', `No job file defines a job named "${name}", and it has no runs.`);
     }
@@ -96,10 +95,10 @@ export function pageRoutes(dash: Dashboard) {
     return sendPage(c, <JobPage shell={shellFor(c, dash)} model={model} />);
   });
 
-  app.get('/queue', (c) => {
+  app.get('/queue', async (c) => {
     const query = readQueueQuery(c.req.query());
-    const { jobs, total } = queue.list({ status: query.status, type: query.type, limit: QUEUE_PAGE_SIZE, offset: (query.page - 1) * QUEUE_PAGE_SIZE });
-    const model = { query, jobs, total, counts: queue.counts(), types: queue.types.all().map((t) => t.name).sort() };
+    const { jobs, total } = await queue.list({ status: query.status, type: query.type, limit: QUEUE_PAGE_SIZE, offset: (query.page - 1) * QUEUE_PAGE_SIZE });
+    const model = { query, jobs, total, counts: await queue.counts(), types: queue.types.all().map((t) => t.name).sort() };
     return sendPage(c, <QueuePage shell={shellFor(c, dash)} model={model} />);
   });
 
@@ -110,10 +109,10 @@ export function pageRoutes(dash: Dashboard) {
     return sendPage(c, <EnqueuePage shell={shellFor(c, dash)} hints={hints} values={values} errors={{}} />);
   });
 
-  app.get('/queue/:id', (c) => {
-    const job = queue.get(c.req.param('id'));
+  app.get('/queue/:id', async (c) => {
+    const job = await queue.get(c.req.param('id'));
     if (!job) return notFoundPage(c, dash, 'Queue job not found', 'No queue job has this id. Finished jobs are deleted after the retention period.', { href: dashboardPaths.queue, label: 'Back to the queue' });
-    const attempts = listRuns(db, { jobId: job.id, limit: 100 });
+    const attempts = await store.runs.list({ jobId: job.id, limit: 100 });
     const shell = shellFor(c, dash);
     // "Cancel requested" is stale if the job already stopped: say how it ended instead (the badge
     // and the note show the rest).
@@ -122,8 +121,8 @@ export function pageRoutes(dash: Dashboard) {
   });
 
   for (const action of ['cancel', 'retry'] as const) {
-    app.get(`/queue/:id/${action}`, (c) => {
-      const job = queue.get(c.req.param('id'));
+    app.get(`/queue/:id/${action}`, async (c) => {
+      const job = await queue.get(c.req.param('id'));
       if (!job) return queueJobNotFound(c, dash);
       const allowed = action === 'cancel' ? canCancel(job) : canRetry(job);
       if (!allowed) return c.redirect(dashboardPaths.queueJob(job.id), 303);

@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 // Pieces more than one page uses: the run-now button, run rows, a table of runs.
-import type { JobRun } from '../../runs/ledger.ts';
+import type { JobRun } from '../../runs/types.ts';
 import { dashboardPaths } from '../paths.ts';
 import { Badge, CsrfField, Duration, Empty, TableWrap, Time, truncate } from '../views/ui.tsx';
 

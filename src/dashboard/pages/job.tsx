@@ -2,7 +2,7 @@
 /** @jsxImportSource hono/jsx */
 // One job: what it is, its schedule and queue settings, a chart of its recent durations, and its
 // recent runs.
-import type { JobRun } from '../../runs/ledger.ts';
+import type { JobRun } from '../../runs/types.ts';
 import type { JobStatus } from '../../scheduler/status.ts';
 import { dashboardPaths, queryString } from '../paths.ts';
 import { DurationChart, durationStats } from '../views/chart.tsx';

@@ -4,7 +4,7 @@
 // attempts, result, error log and the job_runs row of every attempt (numbered, with retries by hand
 // marked: see data/attempt-history.ts).
 import type { QueueJob } from '../../queue/index.ts';
-import type { JobRun } from '../../runs/ledger.ts';
+import type { JobRun } from '../../runs/types.ts';
 import { dashboardPaths } from '../paths.ts';
 import { attemptHistory } from '../data/attempt-history.ts';
 import { formatCount, plural, shortId } from '../views/format.ts';

@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 // One run: when, how long, how it ended, what it returned, its error, and its queue job if any.
-import type { JobRun } from '../../runs/ledger.ts';
+import type { JobRun } from '../../runs/types.ts';
 import { dashboardPaths } from '../paths.ts';
 import { shortId } from '../views/format.ts';
 import { Layout, type Shell } from '../views/layout.tsx';

@@ -1,8 +1,8 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
 // Run history: every job_runs row, newest first, filtered by job, status, trigger and start time.
-import type { JobRun } from '../../runs/ledger.ts';
-import { RUN_STATUSES } from '../../runs/ledger.ts';
+import type { JobRun } from '../../runs/types.ts';
+import { RUN_STATUSES } from '../../runs/types.ts';
 import { RUN_TRIGGERS, RUNS_PAGE_SIZE, toUtcLocal, type RunsQuery } from '../data/filters.ts';
 import { dashboardPaths, queryString } from '../paths.ts';
 import { Layout, type Shell } from '../views/layout.tsx';

@@ -4,7 +4,7 @@
 // no script). Oldest on the left; bar colour follows the run's status (with a legend); a dashed line
 // marks the median (its value is in the legend below). Screen readers get a title and a summary, and everyone gets the numbers as a
 // table below it.
-import type { JobRun } from '../../runs/ledger.ts';
+import type { JobRun } from '../../runs/types.ts';
 import { dashboardPaths } from '../paths.ts';
 import { axisUnitFor, formatAxisValue, formatDuration, formatTime, type AxisUnit } from './format.ts';
 import { Badge, TableWrap, Time } from './ui.tsx';

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { schemaVersion } from '../../db/migrate.ts';
 import type { AppDeps } from '../app.ts';
 import { defineRoute, serve } from '../openapi/define.ts';
 import { health } from './shapes.ts';
@@ -23,10 +22,11 @@ export const healthApi = {
 export function healthRoutes(deps: AppDeps) {
   const startedAt = Date.now();
   const app = new Hono();
-  serve(app, '/api', healthApi.health, (_c, _input, reply) => {
+  serve(app, '/api', healthApi.health, async (_c, _input, reply) => {
     let database: { ok: boolean; schemaVersion?: number; error?: string };
     try {
-      database = { ok: true, schemaVersion: schemaVersion(deps.db) };
+      const health = await deps.store.health();
+      database = health.ok ? { ok: true, schemaVersion: health.schemaVersion } : { ok: false, error: 'Database is not answering' };
     } catch {
       database = { ok: false, error: 'Database is not answering' };
     }

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { cacheStats, putCacheEntry } from '../../domain/i18n-cache.ts';
-import type { AppDeps } from '../app.ts';
+import type { DomainDeps } from '../app.ts';
 import { defineRoute, serve } from '../openapi/define.ts';
 import { isoDateTime } from '../validate.ts';
 import { timestamp } from './shapes.ts';
@@ -39,10 +39,10 @@ export const i18nCacheApi = {
   }),
 };
 
-export function i18nCacheRoutes(deps: AppDeps) {
+export function i18nCacheRoutes(deps: DomainDeps) {
   const app = new Hono();
   serve(app, '/api/i18n-cache', i18nCacheApi.put, (_c, { body }, reply) => {
-    const entry = deps.gate.write(() =>
+    const entry = deps.write(() =>
       putCacheEntry(deps.db, { promptHash: body.promptHash, value: body.value, expiresAt: new Date(body.expiresAt) }),
     );
     return reply(201, { id: entry.id, promptHash: entry.promptHash, expiresAt: entry.expiresAt });

@@ -1,7 +1,7 @@
 // Admin API for scheduled jobs: status, manual trigger, run history (seed 000's contract).
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { RUN_STATUSES, getRun, listRuns } from '../../runs/ledger.ts';
+import { RUN_STATUSES } from '../../runs/types.ts';
 import { JobAlreadyRunningError, JobsDisabledError, SchedulerNotRunningError, UnknownJobError } from '../../scheduler/errors.ts';
 import type { RunOutcome } from '../../scheduler/scheduler.ts';
 import type { AppDeps } from '../app.ts';
@@ -91,9 +91,9 @@ const resultOf = (o: RunOutcome) => ({
 });
 
 export function jobRoutes(deps: AppDeps) {
-  const { db, scheduler } = deps;
+  const { store, scheduler } = deps;
   const app = new Hono();
-  serve(app, '/api/jobs', jobsApi.status, (_c, _input, reply) => reply(200, scheduler.getStatus()));
+  serve(app, '/api/jobs', jobsApi.status, async (_c, _input, reply) => reply(200, await scheduler.getStatus()));
   serve(app, '/api/jobs', jobsApi.run, async (_c, { params: { name }, query: { wait } }, reply) => {
     let handle;
     try {
@@ -113,9 +113,11 @@ export function jobRoutes(deps: AppDeps) {
     }
     return reply(200, { job: name, runId: handle.runId, result: resultOf(outcome) });
   });
-  serve(app, '/api/jobs', jobsApi.runs, (_c, { query }, reply) => reply(200, { runs: listRuns(db, query), limit: query.limit, offset: query.offset }));
-  serve(app, '/api/jobs', jobsApi.getRun, (_c, { params }, reply) => {
-    const run = getRun(db, params.id);
+  serve(app, '/api/jobs', jobsApi.runs, async (_c, { query }, reply) =>
+    reply(200, { runs: await store.runs.list(query), limit: query.limit, offset: query.offset }),
+  );
+  serve(app, '/api/jobs', jobsApi.getRun, async (_c, { params }, reply) => {
+    const run = await store.runs.get(params.id);
     if (!run) throw notFound('Run not found');
     return reply(200, { run });
   });

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { createPreviewSession, revokePreviewSession, validatePreviewSession } from '../../domain/preview-sessions.ts';
-import type { AppDeps } from '../app.ts';
+import type { DomainDeps } from '../app.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { defineRoute, serve } from '../openapi/define.ts';
 import { isoDateTime } from '../validate.ts';
@@ -57,21 +57,21 @@ const REFUSALS = {
 };
 
 /** Admin routes (create, revoke); mounted behind the admin guard. */
-export function previewSessionAdminRoutes(deps: AppDeps) {
+export function previewSessionAdminRoutes(deps: DomainDeps) {
   const app = new Hono();
   serve(app, '/api/preview-sessions', previewSessionsApi.create, (_c, { body }, reply) => {
-    const session = deps.gate.write(() => createPreviewSession(deps.db, new Date(body.expiresAt)));
+    const session = deps.write(() => createPreviewSession(deps.db, new Date(body.expiresAt)));
     return reply(201, { id: session.id, token: session.token, expiresAt: session.expiresAt });
   });
   serve(app, '/api/preview-sessions', previewSessionsApi.revoke, (_c, { params: { token } }, reply) => {
-    if (!deps.gate.write(() => revokePreviewSession(deps.db, token))) throw notFound('Preview session not found');
+    if (!deps.write(() => revokePreviewSession(deps.db, token))) throw notFound('Preview session not found');
     return reply(200, { token, revoked: true });
   });
   return app;
 }
 
 /** Public: is this preview link still good? */
-export function previewSessionPublicRoutes(deps: AppDeps) {
+export function previewSessionPublicRoutes(deps: DomainDeps) {
   const app = new Hono();
   serve(app, '/api/preview-sessions', previewSessionsApi.validate, (_c, { params }, reply) => {
     const result = validatePreviewSession(deps.db, params.token);

@@ -149,9 +149,9 @@ export const queueApi = {
 };
 
 /** Queue.enqueue with its errors as 400s naming the field as the client spelled it. */
-function enqueueOr400(queue: Queue, input: EnqueueInput, names: { type: string; payload: string }) {
+async function enqueueOr400(queue: Queue, input: EnqueueInput, names: { type: string; payload: string }) {
   try {
-    return queue.enqueue(input);
+    return await queue.enqueue(input);
   } catch (err) {
     if (err instanceof IdempotencyKeyReusedError) {
       throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', err.message, { field: 'idempotencyKey', jobId: err.existingJobId });
@@ -175,15 +175,15 @@ export function queueRoutes(deps: AppDeps, adminOnly: ReturnType<typeof import('
   const { queue } = deps;
   const app = new Hono<Env>();
   const mount = '/api/v1/jobs';
-  serve(app, mount, queueApi.progress, (_c, { params }, reply) => {
-    const progress = queue.progress(params.id);
+  serve(app, mount, queueApi.progress, async (_c, { params }, reply) => {
+    const progress = await queue.progress(params.id);
     if (!progress) throw notFound('Job not found');
     return reply(200, progress);
   });
   app.use('*', adminOnly);
-  serve(app, mount, queueApi.create, (c, { body }, reply) => {
+  serve(app, mount, queueApi.create, async (c, { body }, reply) => {
     const claims = c.get('claims');
-    const { job, created } = enqueueOr400(
+    const { job, created } = await enqueueOr400(
       queue,
       {
         type: body.type,
@@ -201,24 +201,24 @@ export function queueRoutes(deps: AppDeps, adminOnly: ReturnType<typeof import('
     );
     return reply(created ? 201 : 200, job);
   });
-  serve(app, mount, queueApi.list, (_c, { query }, reply) => {
-    const { jobs, total } = queue.list(query);
+  serve(app, mount, queueApi.list, async (_c, { query }, reply) => {
+    const { jobs, total } = await queue.list(query);
     return reply(200, { jobs, total, limit: query.limit, offset: query.offset });
   });
-  serve(app, mount, queueApi.get, (_c, { params }, reply) => {
-    const job = queue.get(params.id);
+  serve(app, mount, queueApi.get, async (_c, { params }, reply) => {
+    const job = await queue.get(params.id);
     if (!job) throw notFound('Job not found');
     return reply(200, job);
   });
-  serve(app, mount, queueApi.cancel, (_c, { params }, reply) => {
-    const { outcome, job } = queue.cancel(params.id);
+  serve(app, mount, queueApi.cancel, async (_c, { params }, reply) => {
+    const { outcome, job } = await queue.cancel(params.id);
     if (outcome === 'not_found') throw notFound('Job not found');
     if (outcome === 'finished') throw conflict(`Job is already ${job!.status}`, { status: job!.status });
     // A processing job is asked to stop; it is 'cancelled' once its handler ends or is terminated.
     return outcome === 'cancelling' ? reply(202, { outcome, job: job! }) : reply(200, { outcome, job: job! });
   });
-  serve(app, mount, queueApi.retry, (_c, { params }, reply) => {
-    const { outcome, job } = queue.retry(params.id);
+  serve(app, mount, queueApi.retry, async (_c, { params }, reply) => {
+    const { outcome, job } = await queue.retry(params.id);
     if (outcome === 'not_found') throw notFound('Job not found');
     if (outcome === 'not_retryable') throw conflict(`Only failed or cancelled jobs can be retried; this one is ${job!.status}`, { status: job!.status });
     return reply(200, job!);
@@ -229,10 +229,10 @@ export function queueRoutes(deps: AppDeps, adminOnly: ReturnType<typeof import('
 /** POST /api/jobs/enqueue, seed 004's envelope-style enqueue (mounted under the admin guard). */
 export function enqueueRoute(deps: AppDeps) {
   const app = new Hono<Env>();
-  serve(app, '/api/jobs', queueApi.enqueue, (c, { body }, reply) => {
+  serve(app, '/api/jobs', queueApi.enqueue, async (c, { body }, reply) => {
     const claims = c.get('claims');
     const traceId = c.get('traceId');
-    const { job, created } = enqueueOr400(
+    const { job, created } = await enqueueOr400(
       deps.queue,
       {
         type: body.jobName,

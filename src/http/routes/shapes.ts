@@ -3,7 +3,7 @@
 // the API returns but these do not describe fails the test).
 import { z } from 'zod';
 import { QUEUE_STATUSES } from '../../queue/types.ts';
-import { RUN_STATUSES } from '../../runs/ledger.ts';
+import { RUN_STATUSES } from '../../runs/types.ts';
 
 /** Timestamps the API writes: UTC, with milliseconds (Date.toISOString). */
 export const timestamp = z.iso.datetime().meta({ description: 'UTC date-time (ISO 8601)' });

@@ -3,16 +3,16 @@
 // At-least-once delivery: a claimed job holds a lease (token + expiry) that its runner renews while
 // the handler runs. If the runner dies (kill -9, power loss) or freezes for longer than the lease,
 // the lease expires and recovery puts the job back to pending (or failed, once its attempts are
-// used up; or cancelled, if a cancel was asked for meanwhile) and closes its open job_runs row as
+// used up; or cancelled, if a cancel was asked for meanwhile) and closes its open nightshift_job_runs row as
 // 'abandoned'. The job then runs again: a job is never lost and never stays 'processing' forever,
 // but a handler can run more than once, so handlers must be idempotent. While a lease is valid no
 // other runner can claim the job, and only the token holder can complete it.
-import type { Db } from '../../db/open.ts';
-import type { QueueJobStatus } from '../types.ts';
-import { endAttempt } from './finish-jobs.ts';
-import type { JobRow } from './rows.ts';
-import { endRun } from './runs.ts';
-import { stmt } from './statements.ts';
+import type { Db } from '../../../db/open.ts';
+import { endAttempt } from './finish.ts';
+import type { JobRow } from '../../job-rows.ts';
+import { endRun } from '../runs/queue-runs.ts';
+import type { Recovered } from '../../types.ts';
+import { stmt } from '../statements.ts';
 
 export interface Held {
   id: string;
@@ -20,10 +20,10 @@ export interface Held {
 }
 
 const RENEW = `
-  UPDATE queue_jobs SET lease_expires_at = @expires
+  UPDATE nightshift_queue_jobs SET lease_expires_at = @expires
   FROM json_each(@held) AS h
-  WHERE queue_jobs.id = h.value ->> 0 AND queue_jobs.lease_token = h.value ->> 1
-  RETURNING queue_jobs.id, queue_jobs.cancel_requested`;
+  WHERE nightshift_queue_jobs.id = h.value ->> 0 AND nightshift_queue_jobs.lease_token = h.value ->> 1
+  RETURNING nightshift_queue_jobs.id, nightshift_queue_jobs.cancel_requested`;
 
 /** Extends the leases still held; returns which are held and which have a cancel request. */
 export function renewLeases(db: Db, held: readonly Held[], now: number, leaseMs: number): { held: Set<string>; cancel: Set<string> } {
@@ -39,19 +39,10 @@ export function renewLeases(db: Db, held: readonly Held[], now: number, leaseMs:
 /** Of the given jobs, those an admin asked to cancel (polled often; cheap primary-key lookups). */
 export function cancelRequested(db: Db, ids: readonly string[]): string[] {
   if (ids.length === 0) return [];
-  const rows = stmt(db, `SELECT id FROM queue_jobs WHERE id IN (SELECT value FROM json_each(?)) AND cancel_requested = 1`).all(
+  const rows = stmt(db, `SELECT id FROM nightshift_queue_jobs WHERE id IN (SELECT value FROM json_each(?)) AND cancel_requested = 1`).all(
     JSON.stringify(ids),
   ) as { id: string }[];
   return rows.map((r) => r.id);
-}
-
-export interface Recovered {
-  id: string;
-  type: string;
-  traceId: string;
-  status: QueueJobStatus;
-  reason: 'lease_expired' | 'owner_gone';
-  owner: string | null;
 }
 
 type Stale = Pick<
@@ -64,18 +55,18 @@ type Stale = Pick<
  * this host that no longer exists: no need to wait for the lease). Call inside a transaction.
  */
 export function recoverStale(db: Db, now: number, isGone: (owner: string | null) => boolean): Recovered[] {
-  const owners = stmt(db, `SELECT DISTINCT lease_owner FROM queue_jobs INDEXED BY queue_jobs_expired_leases WHERE status = 'processing'`).all() as { lease_owner: string | null }[];
+  const owners = stmt(db, `SELECT DISTINCT lease_owner FROM nightshift_queue_jobs INDEXED BY nightshift_queue_jobs_expired_leases WHERE status = 'processing'`).all() as { lease_owner: string | null }[];
   const gone = owners.map((o) => o.lease_owner).filter((o) => isGone(o));
   const stale = stmt(
     db,
     `SELECT id, type, trace_id, lease_token, run_id, attempts, max_attempts, cancel_requested, lease_owner, lease_expires_at, started_at
-     FROM queue_jobs INDEXED BY queue_jobs_expired_leases
+     FROM nightshift_queue_jobs INDEXED BY nightshift_queue_jobs_expired_leases
      WHERE status = 'processing' AND (lease_expires_at < @now OR lease_owner IN (SELECT value FROM json_each(@gone)))`,
   ).all({ now, gone: JSON.stringify(gone) }) as Stale[];
   const recovered: Recovered[] = [];
   for (const job of stale) {
     const reason = job.lease_expires_at !== null && job.lease_expires_at < now ? 'lease_expired' : 'owner_gone';
-    const status: QueueJobStatus = job.cancel_requested ? 'cancelled' : job.attempts >= job.max_attempts ? 'failed' : 'pending';
+    const status: Recovered['status'] = job.cancel_requested ? 'cancelled' : job.attempts >= job.max_attempts ? 'failed' : 'pending';
     const message =
       reason === 'lease_expired'
         ? `Attempt ${job.attempts} abandoned: its lease expired (the runner ${job.lease_owner ?? '?'} stopped renewing it)`

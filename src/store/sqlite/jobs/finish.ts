@@ -1,10 +1,11 @@
 // Ending an attempt. Every UPDATE here is guarded by `id = ? AND lease_token = ?`: only the holder
 // of the current lease can complete or fail a job, so a runner whose lease expired (and whose job
 // another runner re-claimed) cannot overwrite the newer attempt.
-import type { Db } from '../../db/open.ts';
-import type { QueueJobStatus } from '../types.ts';
-import { appendErrorLog, type JobRow } from './rows.ts';
-import { stmt } from './statements.ts';
+import type { Db } from '../../../db/open.ts';
+import type { QueueJobStatus } from '../../../queue/types.ts';
+import { appendErrorLog, type JobRow } from '../../job-rows.ts';
+import type { ProgressWrite } from '../../types.ts';
+import { stmt } from '../statements.ts';
 
 export interface Completion {
   id: string;
@@ -17,13 +18,13 @@ export interface Completion {
 
 // A completed job has no current error: last_error is cleared (the error log keeps every failure).
 const COMPLETE = `
-  UPDATE queue_jobs
+  UPDATE nightshift_queue_jobs
   SET status = 'completed', result = c.value ->> 2, completed_at = @now, updated_at = @now, last_error = NULL,
       processed_items = coalesce(c.value ->> 3, processed_items), total_items = coalesce(c.value ->> 4, total_items),
       lease_token = NULL, lease_expires_at = NULL, lease_owner = NULL
   FROM json_each(@items) AS c
-  WHERE queue_jobs.id = c.value ->> 0 AND queue_jobs.lease_token = c.value ->> 1
-  RETURNING queue_jobs.id, queue_jobs.run_id`;
+  WHERE nightshift_queue_jobs.id = c.value ->> 0 AND nightshift_queue_jobs.lease_token = c.value ->> 1
+  RETURNING nightshift_queue_jobs.id, nightshift_queue_jobs.run_id`;
 
 /** Completes a batch in one statement; returns the ones whose lease was still held. */
 export function completeJobs(db: Db, items: readonly Completion[], now: number): { id: string; run_id: string }[] {
@@ -47,7 +48,7 @@ export interface AttemptEnd {
 }
 
 const END = `
-  UPDATE queue_jobs
+  UPDATE nightshift_queue_jobs
   SET status = @status, run_at = coalesce(@runAt, run_at), attempts = attempts - @uncount,
       completed_at = CASE WHEN @status = 'pending' THEN NULL ELSE @now END,
       error_log = coalesce(@errorLog, error_log), last_error = coalesce(@lastError, last_error), updated_at = @now,
@@ -60,7 +61,7 @@ const END = `
 
 /** Ends one attempt (failures are rare, so one row at a time). Returns its run id, or undefined if the lease is gone. */
 export function endAttempt(db: Db, end: AttemptEnd): string | undefined {
-  const row = stmt(db, `SELECT run_id, error_log FROM queue_jobs WHERE id = ? AND lease_token = ?`).get(end.id, end.token) as
+  const row = stmt(db, `SELECT run_id, error_log FROM nightshift_queue_jobs WHERE id = ? AND lease_token = ?`).get(end.id, end.token) as
     | Pick<JobRow, 'run_id' | 'error_log'>
     | undefined;
   if (!row) return undefined;
@@ -80,17 +81,10 @@ export function endAttempt(db: Db, end: AttemptEnd): string | undefined {
   return row.run_id ?? undefined;
 }
 
-export interface ProgressWrite {
-  id: string;
-  token: string;
-  processed: number;
-  total: number | null;
-}
-
 const PROGRESS = `
-  UPDATE queue_jobs SET processed_items = p.value ->> 2, total_items = coalesce(p.value ->> 3, total_items), updated_at = @now
+  UPDATE nightshift_queue_jobs SET processed_items = p.value ->> 2, total_items = coalesce(p.value ->> 3, total_items), updated_at = @now
   FROM json_each(@items) AS p
-  WHERE queue_jobs.id = p.value ->> 0 AND queue_jobs.lease_token = p.value ->> 1`;
+  WHERE nightshift_queue_jobs.id = p.value ->> 0 AND nightshift_queue_jobs.lease_token = p.value ->> 1`;
 
 export function writeProgress(db: Db, items: readonly ProgressWrite[], now: number): void {
   if (items.length === 0) return;

@@ -1,22 +1,17 @@
-// The reads behind the scrape-time gauges. Each uses the index that serves it: left to itself,
+// The reads behind the scrape-time gauges on SQLite. Each uses the index that serves it: left to itself,
 // SQLite counts pending jobs by type through the type index, looking up every row of the table
 // (0.5 s at 1M rows), instead of walking the small partial index of pending jobs (65 ms for a
 // 50k backlog). Queue counts by type are the queue's own read (countByTypeAndStatus, shared with
-// the dashboard). Measured costs: /work/briefs/readme-metrics.md.
-import type { Db } from '../db/open.ts';
-import { countByTypeAndStatus } from '../queue/store/read-jobs.ts';
-import { stmt } from '../queue/store/statements.ts';
-import { QUEUE_STATUSES, type QueueJobStatus } from '../queue/types.ts';
+// the dashboard).
+import type { Db } from '../../db/open.ts';
+import { countByTypeAndStatus } from './jobs/read.ts';
+import { stmt } from './statements.ts';
+import { QUEUE_STATUSES } from '../../queue/types.ts';
+import type { QueueDepth, ScheduledRunStats } from '../types.ts';
 
 /** The pending index is ordered by priority first, so this scans it (covering, ~35 ns a row). */
-const OLDEST_DUE = `SELECT min(run_at) AS at FROM queue_jobs INDEXED BY queue_jobs_ready WHERE status = 'pending' AND run_at <= ?`;
+const OLDEST_DUE = `SELECT min(run_at) AS at FROM nightshift_queue_jobs INDEXED BY nightshift_queue_jobs_ready WHERE status = 'pending' AND run_at <= ?`;
 
-export interface QueueDepth {
-  /** Jobs in the table, by status then type. */
-  byStatus: Record<QueueJobStatus, Map<string, number>>;
-  /** run_at (epoch ms) of the pending job that has been due the longest; null when none is due. */
-  oldestDueRunAt: number | null;
-}
 
 /** One consistent snapshot (a read transaction: WAL readers never block the queue's writers). */
 export function readQueueDepth(db: Db, now: number): QueueDepth {
@@ -31,22 +26,16 @@ export function readQueueDepth(db: Db, now: number): QueueDepth {
   })();
 }
 
-export interface SchedulerRuns {
-  /** Scheduled-job runs open in the ledger right now, by job (in any process on this database). */
-  inProgress: Map<string, number>;
-  /** ended_at (epoch ms) of each job's newest successful run. */
-  lastSuccessAt: Map<string, number>;
-}
 
-// Queue attempts also have job_runs rows; theirs carry a job_id, scheduled runs do not.
-const IN_PROGRESS = `SELECT name, count(*) AS n FROM job_runs INDEXED BY job_runs_still_running
+// Queue attempts also have nightshift_job_runs rows; theirs carry a job_id, scheduled runs do not.
+const IN_PROGRESS = `SELECT name, count(*) AS n FROM nightshift_job_runs INDEXED BY nightshift_job_runs_still_running
                      WHERE status = 'running' AND job_id IS NULL GROUP BY name`;
 // Walks the job's runs newest first and stops at the first success.
-const LAST_SUCCESS = `SELECT ended_at AS at FROM job_runs INDEXED BY job_runs_by_name_newest_first
+const LAST_SUCCESS = `SELECT ended_at AS at FROM nightshift_job_runs INDEXED BY nightshift_job_runs_by_name_newest_first
                       WHERE name = ? AND status = 'success' ORDER BY id DESC LIMIT 1`;
 
-export function readSchedulerRuns(db: Db, jobNames: readonly string[]): SchedulerRuns {
-  return db.transaction((): SchedulerRuns => {
+export function readScheduledRunStats(db: Db, jobNames: readonly string[]): ScheduledRunStats {
+  return db.transaction((): ScheduledRunStats => {
     const inProgress = new Map((stmt(db, IN_PROGRESS).all() as { name: string; n: number }[]).map((r) => [r.name, r.n] as const));
     const lastSuccessAt = new Map<string, number>();
     for (const name of jobNames) {

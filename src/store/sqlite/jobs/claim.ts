@@ -6,17 +6,12 @@
 // The hot statements name their index (INDEXED BY) or keep the planner off the status index with
 // a unary +: without ANALYZE statistics SQLite prefers the (status, created_at) index of the admin
 // listing, which turns every claim into a scan and sort of the whole pending set.
-import type { Db } from '../../db/open.ts';
-import type { JobRow } from './rows.ts';
-import { stmt } from './statements.ts';
-
-export interface Candidate {
-  id: string;
-  type: string;
-}
+import type { Db } from '../../../db/open.ts';
+import type { Candidate, ClaimedRow } from '../../types.ts';
+import { stmt } from '../statements.ts';
 
 const READY = `
-  SELECT id, type FROM queue_jobs INDEXED BY queue_jobs_ready
+  SELECT id, type FROM nightshift_queue_jobs INDEXED BY nightshift_queue_jobs_ready
   WHERE status = 'pending' AND run_at <= @now
     AND type NOT IN (SELECT value FROM json_each(@excluded))
   ORDER BY priority DESC, run_at, id
@@ -31,33 +26,28 @@ export function readyCandidates(db: Db, now: number, limit: number, excludedType
 export function runningByType(db: Db, types: readonly string[]): Map<string, number> {
   const rows = stmt(
     db,
-    `SELECT type, count(*) AS n FROM queue_jobs INDEXED BY queue_jobs_expired_leases WHERE status = 'processing' AND type IN (SELECT value FROM json_each(?)) GROUP BY type`,
+    `SELECT type, count(*) AS n FROM nightshift_queue_jobs INDEXED BY nightshift_queue_jobs_expired_leases WHERE status = 'processing' AND type IN (SELECT value FROM json_each(?)) GROUP BY type`,
   ).all(JSON.stringify(types)) as { type: string; n: number }[];
   return new Map(rows.map((r) => [r.type, r.n]));
 }
-
-export type ClaimedRow = Pick<
-  JobRow,
-  'id' | 'type' | 'payload' | 'tenant_id' | 'actor_id' | 'trace_id' | 'request_id' | 'attempts' | 'max_attempts' | 'lease_token' | 'run_id'
->;
 
 export interface Claim {
   id: string;
   /** Fresh random lease token: the only key that can complete, fail or renew this attempt. */
   token: string;
-  /** The job_runs row this attempt will be recorded as. */
+  /** The nightshift_job_runs row this attempt will be recorded as. */
   runId: string;
 }
 
 const CLAIM = `
-  UPDATE queue_jobs
+  UPDATE nightshift_queue_jobs
   SET status = 'processing', attempts = attempts + 1, lease_token = c.value ->> 1, run_id = c.value ->> 2,
       lease_owner = @owner, lease_expires_at = @expires, started_at = @now, updated_at = @now
   FROM json_each(@claims) AS c
-  WHERE queue_jobs.id = c.value ->> 0 AND +queue_jobs.status = 'pending'
-  RETURNING queue_jobs.id, queue_jobs.type, queue_jobs.payload, queue_jobs.tenant_id, queue_jobs.actor_id,
-            queue_jobs.trace_id, queue_jobs.request_id, queue_jobs.attempts, queue_jobs.max_attempts,
-            queue_jobs.lease_token, queue_jobs.run_id`;
+  WHERE nightshift_queue_jobs.id = c.value ->> 0 AND +nightshift_queue_jobs.status = 'pending'
+  RETURNING nightshift_queue_jobs.id, nightshift_queue_jobs.type, nightshift_queue_jobs.payload, nightshift_queue_jobs.tenant_id, nightshift_queue_jobs.actor_id,
+            nightshift_queue_jobs.trace_id, nightshift_queue_jobs.request_id, nightshift_queue_jobs.attempts, nightshift_queue_jobs.max_attempts,
+            nightshift_queue_jobs.lease_token, nightshift_queue_jobs.run_id`;
 
 /** Claims the given jobs (those still pending); returns them in the order given. */
 export function claimJobs(db: Db, claims: readonly Claim[], lease: { owner: string; now: number; leaseMs: number }): ClaimedRow[] {

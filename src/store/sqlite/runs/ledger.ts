@@ -1,82 +1,15 @@
-// The job_runs ledger: every run, scheduled, manual, catch-up or queued, is one row.
-// All SQL about runs lives here; the scheduler and the API call these functions (the queue writes
-// the same rows in batches: src/queue/store/runs.ts). Run ids are UUIDv7 made from started_at, so
-// id order is start order: "newest first" is id DESC, on the primary key (see migration 001).
-import { uuidv7, uuidv7Prefix } from '../db/ids.ts';
-import type { Db } from '../db/open.ts';
-import type { JobDetails, RunTrigger } from '../jobs/define.ts';
+// The run ledger's SQL on SQLite: every run, scheduled, manual, catch-up or queued, is one row of
+// nightshift_job_runs (the queue writes the same rows in batches: queue-runs.ts). Run ids are
+// UUIDv7 made from started_at, so id order is start order: "newest first" is id DESC, on the
+// primary key.
+import { uuidv7, uuidv7Prefix } from '../../../core/ids.ts';
+import type { Db } from '../../../db/open.ts';
+import type { FinalStatus, JobRun, RunFilter, RunStatus } from '../../../runs/types.ts';
+import { toJobRun, type RunRow } from '../../run-rows.ts';
+import type { FinishRunInput, StartRunInput, StartRunResult } from '../../types.ts';
 
-export const RUN_STATUSES = ['running', 'success', 'failed', 'skipped', 'abandoned', 'cancelled'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-export type FinalStatus = Exclude<RunStatus, 'running'>;
+export type { FinalStatus };
 
-export interface JobRun {
-  id: string;
-  name: string;
-  status: RunStatus;
-  trigger: RunTrigger;
-  startedAt: string;
-  endedAt: string | null;
-  durationMs: number | null;
-  details: JobDetails | null;
-  error: string | null;
-  jobId: string | null;
-  traceId: string | null;
-}
-
-/** A job_runs row as stored (times in ms); the API shape is JobRun. */
-export interface RunRow {
-  id: string;
-  name: string;
-  status: RunStatus;
-  trigger: RunTrigger;
-  started_at: number;
-  ended_at: number | null;
-  duration_ms: number | null;
-  details: string | null;
-  error: string | null;
-  job_id: string | null;
-  trace_id: string | null;
-  owner: string | null;
-}
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-function parseDetails(text: string | null): JobDetails | null {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text) as JobDetails;
-  } catch {
-    return { raw: text };
-  }
-}
-
-export function toJobRun(row: RunRow): JobRun {
-  return {
-    id: row.id,
-    name: row.name,
-    status: row.status,
-    trigger: row.trigger,
-    startedAt: iso(row.started_at)!,
-    endedAt: iso(row.ended_at),
-    durationMs: row.duration_ms,
-    details: parseDetails(row.details),
-    error: row.error,
-    jobId: row.job_id,
-    traceId: row.trace_id,
-  };
-}
-
-export interface StartRunInput {
-  name: string;
-  trigger: RunTrigger;
-  owner: string;
-  jobId?: string;
-  traceId?: string;
-  now?: number;
-}
-
-export type StartRunResult = { started: true; runId: string } | { started: false; runningRunId: string };
 
 /**
  * Opens a 'running' row unless the job already has one (no overlapping runs, across processes:
@@ -86,7 +19,7 @@ export function startRun(db: Db, input: StartRunInput): StartRunResult {
   return db
     .transaction((): StartRunResult => {
       const running = db
-        .prepare(`SELECT id FROM job_runs WHERE name = ? AND status = 'running' LIMIT 1`)
+        .prepare(`SELECT id FROM nightshift_job_runs WHERE name = ? AND status = 'running' LIMIT 1`)
         .get(input.name) as { id: string } | undefined;
       if (running) return { started: false, runningRunId: running.id };
       const runId = insertRun(db, { ...input, status: 'running' });
@@ -105,7 +38,7 @@ function insertRun(db: Db, input: StartRunInput & { status: RunStatus; error?: s
   const id = uuidv7(now);
   const ended = input.status === 'running' ? null : now;
   db.prepare(
-    `INSERT INTO job_runs (id, name, status, trigger, started_at, ended_at, duration_ms, error, owner, job_id, trace_id)
+    `INSERT INTO nightshift_job_runs (id, name, status, trigger, started_at, ended_at, duration_ms, error, owner, job_id, trace_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(id, input.name, input.status, input.trigger, now, ended, ended === null ? null : 0, input.error ?? null,
     input.owner, input.jobId ?? null, input.traceId ?? null);
@@ -117,19 +50,13 @@ export function recordSkipped(db: Db, input: StartRunInput & { reason: string })
   return insertRun(db, { ...input, status: 'skipped', error: input.reason });
 }
 
-export interface FinishRunInput {
-  status: FinalStatus;
-  details?: JobDetails | null;
-  error?: string | null;
-  now?: number;
-}
 
 /** Closes a running row. Returns false when it was already closed (first writer wins). */
 export function finishRun(db: Db, runId: string, input: FinishRunInput): boolean {
   const now = input.now ?? Date.now();
   const result = db
     .prepare(
-      `UPDATE job_runs SET status = ?, ended_at = ?, duration_ms = MAX(0, ? - started_at), details = ?, error = ?
+      `UPDATE nightshift_job_runs SET status = ?, ended_at = ?, duration_ms = MAX(0, ? - started_at), details = ?, error = ?
        WHERE id = ? AND status = 'running'`,
     )
     .run(input.status, now, now, input.details ? JSON.stringify(input.details) : null, input.error ?? null, runId);
@@ -137,24 +64,10 @@ export function finishRun(db: Db, runId: string, input: FinishRunInput): boolean
 }
 
 export function getRun(db: Db, runId: string): JobRun | undefined {
-  const row = db.prepare(`SELECT * FROM job_runs WHERE id = ?`).get(runId) as RunRow | undefined;
+  const row = db.prepare(`SELECT * FROM nightshift_job_runs WHERE id = ?`).get(runId) as RunRow | undefined;
   return row && toJobRun(row);
 }
 
-export interface RunFilter {
-  name?: string;
-  status?: RunStatus;
-  /** Any of these statuses (the dashboard's "recent failures": failed or abandoned). */
-  statuses?: readonly RunStatus[];
-  trigger?: RunTrigger;
-  jobId?: string;
-  /** Started at or after this time (ms). Uses the id order (UUIDv7 of started_at): no extra index. */
-  startedFrom?: number;
-  /** Started before this time (ms), same index. */
-  startedBefore?: number;
-  limit: number;
-  offset?: number;
-}
 
 export function listRuns(db: Db, filter: RunFilter): JobRun[] {
   const where: string[] = [];
@@ -169,7 +82,7 @@ export function listRuns(db: Db, filter: RunFilter): JobRun[] {
   }
   if (filter.startedFrom !== undefined) (where.push('id >= ?'), params.push(uuidv7Prefix(filter.startedFrom)));
   if (filter.startedBefore !== undefined) (where.push('id < ?'), params.push(uuidv7Prefix(filter.startedBefore)));
-  const sql = `SELECT * FROM job_runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+  const sql = `SELECT * FROM nightshift_job_runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
                ORDER BY id DESC LIMIT ? OFFSET ?`;
   const rows = db.prepare(sql).all(...params, filter.limit, filter.offset ?? 0) as RunRow[];
   return rows.map(toJobRun);
@@ -178,13 +91,13 @@ export function listRuns(db: Db, filter: RunFilter): JobRun[] {
 /** The newest run of a job that actually ran (skipped ticks do not count). */
 export function lastRun(db: Db, name: string): JobRun | undefined {
   const row = db
-    .prepare(`SELECT * FROM job_runs WHERE name = ? AND status != 'skipped' ORDER BY id DESC LIMIT 1`)
+    .prepare(`SELECT * FROM nightshift_job_runs WHERE name = ? AND status != 'skipped' ORDER BY id DESC LIMIT 1`)
     .get(name) as RunRow | undefined;
   return row && toJobRun(row);
 }
 
 export function runningRuns(db: Db): { id: string; name: string; owner: string | null; job_id: string | null; started_at: number }[] {
-  return db.prepare(`SELECT id, name, owner, job_id, started_at FROM job_runs WHERE status = 'running'`).all() as never;
+  return db.prepare(`SELECT id, name, owner, job_id, started_at FROM nightshift_job_runs WHERE status = 'running'`).all() as never;
 }
 
 /**
@@ -212,4 +125,10 @@ export function closeAbandonedRuns(
     }
   }).immediate();
   return closed;
+}
+
+/** Start time of the job's newest run that was not skipped (catch-up compares it with due times). */
+export function lastStartedAt(db: Db, name: string): number | undefined {
+  const row = db.prepare(`SELECT MAX(started_at) AS at FROM nightshift_job_runs WHERE name = ? AND status != 'skipped'`).get(name) as { at: number | null };
+  return row.at ?? undefined;
 }

@@ -1,5 +1,5 @@
 // The queue_jobs row as SQLite returns it, and its JSON shape (QueueJob).
-import type { QueueErrorEntry, QueueJob, QueueJobStatus, QueueProgress } from '../types.ts';
+import type { QueueErrorEntry, QueueJob, QueueJobStatus, QueueProgress } from '../queue/types.ts';
 
 export interface JobRow {
   id: string;

@@ -1,26 +1,21 @@
-// job_runs rows for queue attempts: the same rows src/runs/ledger.ts writes (trigger 'queue',
+// nightshift_job_runs rows for queue attempts: the same rows src/runs/ledger.ts writes (trigger 'queue',
 // job_id, trace_id, first writer wins on status = 'running'), written in batches.
 //
 // A row is only opened ('running') once an attempt has run for a moment (the runner's
 // RUN_ROW_DELAY_MS); an attempt that ends sooner gets its finished row in one INSERT. Most jobs
 // are short, so this halves the ledger writes per job (one INSERT instead of INSERT + UPDATE, and
 // no churn in the "still running" index), which matters at thousands of jobs a second. Nothing is
-// lost: queue_jobs.run_id names the row either way, and recovery writes an 'abandoned' row for an
+// lost: nightshift_queue_jobs.run_id names the row either way, and recovery writes an 'abandoned' row for an
 // attempt that died before its row was opened (abandonRun).
-import type { Db } from '../../db/open.ts';
-import { finishRun, type FinalStatus } from '../../runs/ledger.ts';
-import { stmt } from './statements.ts';
+import type { Db } from '../../../db/open.ts';
+import type { FinalStatus } from '../../../runs/types.ts';
+import type { RunRef } from '../../types.ts';
+import { finishRun } from './ledger.ts';
+import { stmt } from '../statements.ts';
 
-export interface RunRef {
-  runId: string;
-  type: string;
-  jobId: string;
-  traceId: string;
-  startedAt: number;
-}
 
 const OPEN = `
-  INSERT INTO job_runs (id, name, status, trigger, started_at, owner, job_id, trace_id)
+  INSERT INTO nightshift_job_runs (id, name, status, trigger, started_at, owner, job_id, trace_id)
   SELECT r.value ->> 0, r.value ->> 1, 'running', 'queue', r.value ->> 4, @owner, r.value ->> 2, r.value ->> 3
   FROM json_each(@runs) AS r`;
 
@@ -30,9 +25,9 @@ export function openRuns(db: Db, runs: readonly RunRef[], owner: string): void {
 }
 
 const SUCCEED = `
-  UPDATE job_runs SET status = 'success', ended_at = @now, duration_ms = MAX(0, @now - started_at), details = r.value ->> 1
+  UPDATE nightshift_job_runs SET status = 'success', ended_at = @now, duration_ms = MAX(0, @now - started_at), details = r.value ->> 1
   FROM json_each(@runs) AS r
-  WHERE job_runs.id = r.value ->> 0 AND job_runs.status = 'running'`;
+  WHERE nightshift_job_runs.id = r.value ->> 0 AND nightshift_job_runs.status = 'running'`;
 
 /** Closes open runs as 'success'; details is the handler's result as JSON text (or null). */
 export function succeedRuns(db: Db, runs: readonly { runId: string; details: string | null }[], now: number): void {
@@ -47,7 +42,7 @@ export interface FinishedRun extends RunRef {
 }
 
 const INSERT_FINISHED = `
-  INSERT OR IGNORE INTO job_runs (id, name, status, trigger, started_at, ended_at, duration_ms, details, error, owner, job_id, trace_id)
+  INSERT OR IGNORE INTO nightshift_job_runs (id, name, status, trigger, started_at, ended_at, duration_ms, details, error, owner, job_id, trace_id)
   SELECT r.value ->> 0, r.value ->> 1, r.value ->> 5, 'queue', r.value ->> 4, @now, MAX(0, @now - (r.value ->> 4)),
          r.value ->> 6, r.value ->> 7, @owner, r.value ->> 2, r.value ->> 3
   FROM json_each(@runs) AS r`;

@@ -1,5 +1,5 @@
-// UUIDv7 ids (RFC 9562): a millisecond timestamp followed by a counter and random bits. Used for
-// queue jobs (src/queue) and job_runs rows (src/runs/ledger.ts, src/queue/store/runs.ts).
+// Ids: UUIDv7 (RFC 9562: a millisecond timestamp followed by a counter and random bits) for queue
+// jobs and runs, and W3C-style trace ids. Every store uses these, so ids mean the same everywhere.
 // Time-ordered ids land at the end of a primary key instead of on a random page each, which keeps
 // every insert writing a handful of pages rather than one per row; and "newest first" is id DESC.
 import { randomUUID } from 'node:crypto';
@@ -46,4 +46,9 @@ export function uuidv7(now = Date.now()): string {
 export function uuidv7Prefix(ms: number): string {
   const ts = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
   return `${ts.slice(0, 8)}-${ts.slice(8, 12)}`;
+}
+
+/** A W3C-style trace id: 32 lowercase hex characters. */
+export function newTraceId(): string {
+  return randomUUID().replace(/-/g, '');
 }

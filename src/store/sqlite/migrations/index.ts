@@ -1,0 +1,6 @@
+// Every SQLite migration of Nightshift's own tables, in order. Add a file NNN-name.ts and list it
+// here; never edit one that has shipped.
+import type { Migration } from '../migration.ts';
+import { coreMigration } from './001-core.ts';
+
+export const migrations: readonly Migration[] = [coreMigration];
