@@ -1,5 +1,8 @@
 // Cron arithmetic for status pages and catch-up: the same parser (@breejs/later) and the same
 // timezone adjustment Bree uses to fire jobs, so "nextRun" is when Bree will really run it.
+// @breejs/later ships no types: ours are in src/types. cron.d.ts mentions later's types, so the
+// reference is kept in the emitted declaration (preserve), pointing at the copy in dist/types.
+/// <reference path="../types/breejs-later.d.ts" preserve="true" />
 import later from '@breejs/later';
 import cronstrue from 'cronstrue';
 

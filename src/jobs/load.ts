@@ -15,6 +15,25 @@ export interface LoadedJob {
 
 const JOB_FILE = /^[a-z0-9]+(?:-[a-z0-9]+)*\.(?:ts|mts|js|mjs)$/;
 const TEST_FILE = /\.test\.[a-z]+$/;
+const TYPESCRIPT_FILE = /\.[cm]?tsx?$/;
+
+// Running from src/ this module is itself TypeScript, so a TS loader (tsx) is already active in this
+// thread (the process's --import, or worker-entry.mjs in a worker thread).
+const FROM_SOURCE = TYPESCRIPT_FILE.test(import.meta.url);
+let tsxRegistered: Promise<void> | undefined;
+
+/**
+ * Compiled (dist/), Nightshift runs as plain JavaScript and loads tsx only for a TypeScript job
+ * file: once per thread, on the first such file, with a dynamic import so that a host whose job files
+ * are all .js never loads it. (A host that itself runs under tsx gets a second, harmless copy of the
+ * hooks in its main thread.)
+ */
+function typeScriptLoaderFor(file: string): Promise<void> | undefined {
+  if (FROM_SOURCE || !TYPESCRIPT_FILE.test(file)) return undefined;
+  return (tsxRegistered ??= import('tsx/esm/api').then(({ register }) => {
+    register();
+  }));
+}
 
 const definitionShape = z.object({
   name: z.string().regex(/^[A-Za-z][\w.-]{0,99}$/, 'letters, digits, "." "_" "-", starting with a letter'),
@@ -34,6 +53,7 @@ export function jobFilesIn(dir: string): string[] {
 }
 
 export async function loadJobFile(file: string): Promise<LoadedJob> {
+  await typeScriptLoaderFor(file);
   const mod = await import(pathToFileURL(file).href);
   const definition = mod.default as JobDefinition<any> | undefined;
   const checked = definitionShape.safeParse(definition);

@@ -1,12 +1,12 @@
 // The runner's long-lived worker threads. Each starts from WORKER_ENTRY (Node 20 threads do not
-// inherit tsx's loader) with queue-thread.ts as its entry. The pool starts, replaces (after a
+// inherit tsx's loader) with queue-thread (.ts from src/, .js from dist/) as its entry. The pool starts, replaces (after a
 // terminate or a crash) and stops threads, and routes their messages to the runner.
 import { Worker } from 'node:worker_threads';
 import type { LogRecord } from '../log/logger.ts';
-import { WORKER_ENTRY } from '../threads/paths.ts';
+import { threadModule, WORKER_ENTRY } from '../threads/paths.ts';
 import type { JobOutcome, MainToThread, QueueThreadData, ThreadToMain } from './messages.ts';
 
-const QUEUE_THREAD = new URL('./queue-thread.ts', import.meta.url).pathname;
+const QUEUE_THREAD = threadModule('./queue-thread', import.meta.url);
 
 export interface PoolThread {
   index: number;

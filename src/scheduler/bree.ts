@@ -8,10 +8,10 @@ import Bree from 'bree';
 import type { Worker, WorkerOptions } from 'node:worker_threads';
 import type { LoadedJob } from '../jobs/load.ts';
 import { hasSeconds } from '../jobs/cron.ts';
-import { WORKER_ENTRY } from '../threads/paths.ts';
+import { threadModule, WORKER_ENTRY } from '../threads/paths.ts';
 import type { JobThreadData } from './job-thread.ts';
 
-const JOB_THREAD = new URL('./job-thread.ts', import.meta.url).pathname;
+const JOB_THREAD = threadModule('./job-thread', import.meta.url);
 
 export interface BreeHooks {
   /** A cron tick for `name`. */
