@@ -1,63 +1,87 @@
-// A small structured logger: one JSON object per line in production, a readable line in development.
-// Child loggers carry bindings (job, runId, traceId) so every line a job writes can be correlated.
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-type Fields = Record<string, unknown>;
+// Nightshift's logger: pino underneath, a message-first interface on top that the code base calls.
+// JSON lines in production, one readable line per record in development, or records to a sink (tests,
+// job threads). A host app's own pino-compatible logger can stand in for all of it: see host.ts.
+import { pino, type Logger as PinoLogger } from 'pino';
+import { formatPretty } from './pretty.ts';
+import type { Fields, LogLevel, LogRecord, LogSink, Logger } from './types.ts';
 
-const RANK: Record<LogLevel | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+export type { LogLevel, LogRecord, LogSink, Logger } from './types.ts';
+export { fromHostLogger, type PinoLike } from './host.ts';
+export { escapeControl, formatPretty } from './pretty.ts';
 
-export interface LogRecord extends Fields {
-  level: LogLevel;
-  time: string;
-  msg: string;
-}
-
-export type LogSink = (record: LogRecord) => void;
-
-export interface Logger {
-  debug(msg: string, fields?: Fields): void;
-  info(msg: string, fields?: Fields): void;
-  warn(msg: string, fields?: Fields): void;
-  error(msg: string, fields?: Fields): void;
-  child(bindings: Fields): Logger;
+/** Anything pino can write finished lines to; each write is one record ending in '\n'. */
+export interface LogDestination {
+  write(line: string): unknown;
 }
 
 export interface LoggerOptions {
   level?: LogLevel | 'silent';
   format?: 'json' | 'pretty';
-  /** Where records go; defaults to stdout in the chosen format. Tests pass an array pusher. */
+  /** Where records go as objects instead of text; tests pass an array pusher, job threads a poster. */
   sink?: LogSink;
+  /** Where text lines go when there is no sink; defaults to stdout. Tests pass a capturing stream. */
+  destination?: LogDestination;
 }
 
-export function formatPretty(r: LogRecord): string {
-  const { level, time, msg, ...rest } = r;
-  const extra = Object.entries(rest)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join(' ');
-  return `${time.slice(11, 23)} ${level.toUpperCase().padEnd(5)} ${msg}${extra ? ' ' + extra : ''}`;
+// Looks process.stdout up at each write, as the hand-written logger did, and writes synchronously
+// (stdout is synchronous for files, and for pipes and terminals on Linux), so the last lines before
+// process.exit() are not lost.
+const stdout: LogDestination = { write: (line) => process.stdout.write(line) };
+
+/** A destination that turns pino's JSON line back into a record for `onRecord`. */
+function recordDestination(onRecord: (record: LogRecord) => void): LogDestination {
+  return { write: (line) => onRecord(JSON.parse(line) as LogRecord) };
 }
 
-export function stdoutSink(format: 'json' | 'pretty'): LogSink {
-  return (r) => process.stdout.write((format === 'json' ? JSON.stringify(r) : formatPretty(r)) + '\n');
+function destinationFor(options: LoggerOptions, format: 'json' | 'pretty'): LogDestination {
+  if (options.sink) return recordDestination(options.sink);
+  const out = options.destination ?? stdout;
+  if (format === 'json') return out;
+  return recordDestination((record) => out.write(formatPretty(record) + '\n'));
+}
+
+/**
+ * Our own pino gets the message inside the fields object, ahead of them, so JSON lines read
+ * level, time, bindings, msg, fields: the hand-written logger's order, which people scanning raw
+ * lines and pattern matches like /"msg":"Shutting down".*"signal"/ rely on. Handed as a separate
+ * argument, pino would append msg after every field. Fields still win over msg, as they did.
+ */
+function messageFirst(logger: PinoLogger): Logger {
+  return {
+    debug: (msg: string, fields?: Fields) => logger.debug({ msg, ...fields }),
+    info: (msg: string, fields?: Fields) => logger.info({ msg, ...fields }),
+    warn: (msg: string, fields?: Fields) => logger.warn({ msg, ...fields }),
+    error: (msg: string, fields?: Fields) => logger.error({ msg, ...fields }),
+    child: (bindings: Fields) => messageFirst(logger.child(bindings)),
+  };
 }
 
 export function createLogger(options: LoggerOptions = {}, bindings: Fields = {}): Logger {
-  const min = RANK[options.level ?? 'info'];
-  const sink = options.sink ?? stdoutSink(options.format ?? 'pretty');
-  const write = (level: LogLevel, msg: string, fields?: Fields) => {
-    if (RANK[level] < min) return;
-    sink({ level, time: new Date().toISOString(), msg, ...bindings, ...fields });
-  };
-  return {
-    debug: (m, f) => write('debug', m, f),
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
-    child: (more) => createLogger({ ...options, sink }, { ...bindings, ...more }),
-  };
+  const format = options.format ?? 'pretty';
+  const root = pino(
+    {
+      level: options.level ?? 'info',
+      // Level as its label ("info"), not pino's number (30): LogRecord.level is a label that job
+      // threads post and the main thread calls by name, and people and our tests read the JSON lines.
+      formatters: { level: (label) => ({ level: label }) },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // pid and hostname (pino's default base) help when JSON lines from many hosts meet in one store;
+      // in records and development lines they are noise.
+      ...(options.sink || format === 'pretty' ? { base: null } : {}),
+    },
+    destinationFor(options, format),
+  );
+  // A binding repeated as a field is written twice in JSON; parsers keep the last one, the field,
+  // which is what the hand-written logger's object spread did.
+  return messageFirst(Object.keys(bindings).length > 0 ? root.child(bindings) : root);
 }
 
 export const silentLogger: Logger = createLogger({ level: 'silent' });
+
+/** A sink writing records to stdout as the given format would; for callers that pick the stream themselves. */
+export function stdoutSink(format: 'json' | 'pretty'): LogSink {
+  return (r) => process.stdout.write((format === 'json' ? JSON.stringify(r) : formatPretty(r)) + '\n');
+}
 
 /** Error to a loggable shape: message always, stack only for logs (never for API clients). */
 export function errorFields(err: unknown): Fields {
