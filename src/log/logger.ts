@@ -57,8 +57,19 @@ function messageFirst(logger: PinoLogger): Logger {
 }
 
 export function createLogger(options: LoggerOptions = {}, bindings: Fields = {}): Logger {
+  const root = createPinoLogger(options);
+  // A binding repeated as a field is written twice in JSON; parsers keep the last one, the field,
+  // which is what the hand-written logger's object spread did.
+  return messageFirst(Object.keys(bindings).length > 0 ? root.child(bindings) : root);
+}
+
+/**
+ * Nightshift's default logger as a pino logger (pino's argument order: fields, then message): what
+ * an app without its own logger can share with Nightshift (createNightshift({ logger })).
+ */
+export function createPinoLogger(options: LoggerOptions = {}): PinoLogger {
   const format = options.format ?? 'pretty';
-  const root = pino(
+  return pino(
     {
       level: options.level ?? 'info',
       // Level as its label ("info"), not pino's number (30): LogRecord.level is a label that job
@@ -71,9 +82,6 @@ export function createLogger(options: LoggerOptions = {}, bindings: Fields = {})
     },
     destinationFor(options, format),
   );
-  // A binding repeated as a field is written twice in JSON; parsers keep the last one, the field,
-  // which is what the hand-written logger's object spread did.
-  return messageFirst(Object.keys(bindings).length > 0 ? root.child(bindings) : root);
 }
 
 export const silentLogger: Logger = createLogger({ level: 'silent' });

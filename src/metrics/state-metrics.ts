@@ -30,11 +30,19 @@ const ROLES: readonly SchedulerRole[] = ['disabled', 'stopped', 'standby', 'lead
 export function registerStateMetrics(registry: Registry, options: StateMetricsOptions): void {
   const { store, sources, scrape, report } = options;
   const registers = [registry];
+  // Gauges collect asynchronously (their reads may go to an async store), and the registry renders
+  // every metric at once: the error counter waits for the collects of its scrape, so a failure is
+  // counted in the scrape where it happened, not the next one.
+  const collecting = new Set<Promise<void>>();
   const errors = new Counter({
     name: 'nightshift_metrics_collect_errors_total',
     help: 'Scrape-time reads that failed, by gauge (that gauge was left empty for the scrape).',
     labelNames: ['gauge'],
     registers,
+    async collect() {
+      await null; // let the registry start every gauge's collect first
+      await Promise.allSettled([...collecting]);
+    },
   });
   const scheduledJobs = () => sources().scheduler?.list().map((j) => j.definition.name) ?? [];
   const queueDepth = new CostBoundedRead(() => store.jobs.depth(Date.now()));
@@ -49,15 +57,23 @@ export function registerStateMetrics(registry: Registry, options: StateMetricsOp
       labelNames: [...labelNames],
       registers,
       async collect() {
-        this.reset();
-        try {
-          await fill(this);
-        } catch (err) {
+        const done = (async () => {
           this.reset();
-          // prom-client keeps an unlabelled gauge at 0 after reset(); NaN says "unknown" instead.
-          if (labelNames.length === 0) this.set(NaN);
-          errors.inc({ gauge: name });
-          report(`collect ${name}`, err);
+          try {
+            await fill(this);
+          } catch (err) {
+            this.reset();
+            // prom-client keeps an unlabelled gauge at 0 after reset(); NaN says "unknown" instead.
+            if (labelNames.length === 0) this.set(NaN);
+            errors.inc({ gauge: name });
+            report(`collect ${name}`, err);
+          }
+        })();
+        collecting.add(done);
+        try {
+          await done;
+        } finally {
+          collecting.delete(done);
         }
       },
     });
