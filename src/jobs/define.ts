@@ -1,5 +1,6 @@
 // What a job file exports. One file in jobs/ = one job: its name, description, optional cron
 // schedule, timeout, optional payload schema (for the queue) and the function that does the work.
+import { fileURLToPath } from 'node:url';
 import type { ZodType } from 'zod';
 import type { Db } from '../db/open.ts';
 import type { Logger } from '../log/logger.ts';
@@ -64,7 +65,33 @@ export interface JobDefinition<P = unknown> {
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
-/** Identity function that gives job files type-checking and a single documented shape. */
+/** Where defineJob was called: the job's file, which worker threads import on their own. */
+const JOB_FILE = Symbol.for('nightshift.jobFile');
+
+/**
+ * Gives job files type-checking and a single documented shape, and remembers which file called it,
+ * so a definition passed to createNightshift({ jobs: [...] }) can be run in a worker thread (a
+ * thread cannot receive a function; it imports the file again).
+ */
 export function defineJob<P = void>(definition: JobDefinition<P>): JobDefinition<P> {
+  const file = callerFile();
+  if (file && !Object.prototype.hasOwnProperty.call(definition, JOB_FILE)) {
+    Object.defineProperty(definition, JOB_FILE, { value: file, enumerable: false });
+  }
   return definition;
+}
+
+/** The file a definition was declared in (by defineJob), if known. */
+export function jobFileOf(definition: object): string | undefined {
+  return (definition as { [JOB_FILE]?: string })[JOB_FILE];
+}
+
+/** The module that called defineJob, from the stack: frame 0 is this file, 1 defineJob, 2 the caller. */
+function callerFile(): string | undefined {
+  const frames = new Error().stack?.split('\n').slice(1) ?? [];
+  for (const frame of frames.slice(2, 3)) {
+    const match = /(?:\(|at )((?:file:\/\/)?\/[^():]+):\d+:\d+\)?\s*$/.exec(frame);
+    if (match) return match[1]!.startsWith('file://') ? fileURLToPath(match[1]!) : match[1]!;
+  }
+  return undefined;
 }

@@ -1,10 +1,10 @@
 // Finds job files in a folder and imports them. A job is added by adding a file; nothing else.
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { resolve, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { isValidCron } from './cron.ts';
-import { DEFAULT_TIMEOUT_MS, type JobDefinition } from './define.ts';
+import { DEFAULT_TIMEOUT_MS, jobFileOf, type JobDefinition } from './define.ts';
 
 export interface LoadedJob {
   definition: JobDefinition<any>;
@@ -52,20 +52,51 @@ export function jobFilesIn(dir: string): string[] {
     .map((f) => join(resolve(dir), f));
 }
 
+function checked(definition: unknown, where: string): LoadedJob['definition'] {
+  const result = definitionShape.safeParse(definition);
+  if (!result.success) {
+    const why = result.error.issues.map((i) => `${i.path.join('.') || 'default export'}: ${i.message}`).join('; ');
+    throw new Error(`${where} must default-export defineJob({...}): ${why}`);
+  }
+  return definition as LoadedJob['definition'];
+}
+
 export async function loadJobFile(file: string): Promise<LoadedJob> {
   await typeScriptLoaderFor(file);
   const mod = await import(pathToFileURL(file).href);
-  const definition = mod.default as JobDefinition<any> | undefined;
-  const checked = definitionShape.safeParse(definition);
-  if (!checked.success) {
-    const why = checked.error.issues.map((i) => `${i.path.join('.') || 'default export'}: ${i.message}`).join('; ');
-    throw new Error(`Job file ${file} must default-export defineJob({...}): ${why}`);
-  }
-  return { definition: definition!, file, timeoutMs: definition!.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+  const definition = checked(mod.default, `Job file ${file}`);
+  return { definition, file, timeoutMs: definition.timeoutMs ?? DEFAULT_TIMEOUT_MS };
 }
 
 export async function loadJobs(dir: string): Promise<LoadedJob[]> {
-  const jobs = await Promise.all(jobFilesIn(dir).map(loadJobFile));
+  return unique(await Promise.all(jobFilesIn(dir).map(loadJobFile)));
+}
+
+/** A folder of job files, one job file, or a definition made by defineJob (which knows its file). */
+export type JobSource = string | URL | JobDefinition<any>;
+
+const pathOf = (source: string | URL) => (source instanceof URL ? fileURLToPath(source) : resolve(source));
+
+/** Jobs from a folder, a file, or a list of folders, files and definitions (createNightshift's `jobs`). */
+export async function loadJobSources(sources: JobSource | readonly JobSource[]): Promise<LoadedJob[]> {
+  const list = Array.isArray(sources) ? (sources as readonly JobSource[]) : [sources as JobSource];
+  const loaded = await Promise.all(
+    list.map(async (source): Promise<LoadedJob[]> => {
+      if (typeof source === 'string' || source instanceof URL) {
+        const path = pathOf(source);
+        return statSync(path).isDirectory() ? loadJobs(path) : [await loadJobFile(path)];
+      }
+      const definition = checked(source, `Job "${(source as { name?: unknown })?.name ?? '?'}"`);
+      const file = jobFileOf(definition);
+      // A thread imports the job's file again (functions cannot cross threads), so it must be known.
+      if (!file) throw new Error(`Job "${definition.name}" was not made by defineJob in a file of its own; pass its file path or URL instead`);
+      return [{ definition, file, timeoutMs: definition.timeoutMs ?? DEFAULT_TIMEOUT_MS }];
+    }),
+  );
+  return unique(loaded.flat());
+}
+
+function unique(jobs: LoadedJob[]): LoadedJob[] {
   const seen = new Map<string, string>();
   for (const job of jobs) {
     const other = seen.get(job.definition.name);

@@ -141,5 +141,8 @@ export function enqueue<S extends NightshiftStore>(
   return (isPromise(outcome) ? outcome.then((o) => resultOf(row, o)) : resultOf(row, outcome)) as EnqueueReturn<S>;
 }
 
+/** A store that answers synchronously (SQLite): enqueue on it returns its result at once. */
+export type SyncStore = NightshiftStore & { readonly kind: 'sqlite' };
+
 /** Enqueue's answer: synchronous on SQLite (so it can join the caller's transaction), a promise elsewhere. */
 export type EnqueueReturn<S extends NightshiftStore> = S extends { readonly kind: 'sqlite' } ? EnqueueResult : Awaitable<EnqueueResult>;

@@ -2,8 +2,8 @@
 // Nightshift hooks into its two extension points:
 //   - `run(name)`, which Bree's timers call on every tick: we turn a tick into a recorded run (or a
 //     recorded skip when the job is still running) instead of Bree's silent "already running".
-//   - `createWorker(file, options)`: we add the run's context (run id, database path, write gate)
-//     to workerData and let the scheduler watch the thread.
+//   - `createWorker(file, options)`: we add the run's context (run id, how to open the store) to
+//     workerData and let the scheduler watch the thread.
 import Bree from 'bree';
 import type { Worker, WorkerOptions } from 'node:worker_threads';
 import type { LoadedJob } from '../jobs/load.ts';
@@ -28,6 +28,8 @@ export interface BreeRunner {
   stopTimers(): void;
   /** Start a thread for one run now. Returns false if Bree refused (a thread for the job exists). */
   launch(name: string, run: JobThreadData): Promise<boolean>;
+  /** Adds a job after init (its timers start at once if the timers are on). */
+  add(job: LoadedJob): Promise<void>;
   /** Ask running threads to cancel (the job's AbortSignal fires). */
   cancelAll(): void;
   runningThreads(): Map<string, Worker>;
@@ -35,6 +37,13 @@ export interface BreeRunner {
 
 export function createBreeRunner(jobs: LoadedJob[], timezone: string, hooks: BreeHooks): BreeRunner {
   const scheduled = jobs.filter((j) => j.definition.schedule);
+  const breeJob = (j: LoadedJob) => ({
+    name: j.definition.name,
+    path: WORKER_ENTRY,
+    cron: j.definition.schedule,
+    hasSeconds: hasSeconds(j.definition.schedule!),
+    worker: { workerData: { entry: JOB_THREAD } },
+  });
   const bree = new Bree({
     root: false,
     doRootCheck: false,
@@ -43,13 +52,7 @@ export function createBreeRunner(jobs: LoadedJob[], timezone: string, hooks: Bre
     // Our messages (logs, progress) are handled by the scheduler's own listener.
     workerMessageHandler: () => {},
     errorHandler: () => {},
-    jobs: scheduled.map((j) => ({
-      name: j.definition.name,
-      path: WORKER_ENTRY,
-      cron: j.definition.schedule,
-      hasSeconds: hasSeconds(j.definition.schedule!),
-      worker: { workerData: { entry: JOB_THREAD } },
-    })),
+    jobs: scheduled.map(breeJob),
   });
 
   // Runs we asked for, waiting for Bree to create their thread (consumed in createWorker).
@@ -108,6 +111,11 @@ export function createBreeRunner(jobs: LoadedJob[], timezone: string, hooks: Bre
       } finally {
         pending.delete(name);
       }
+    },
+    async add(job) {
+      await (bree as unknown as { add(jobs: unknown[]): Promise<void> }).add([breeJob(job)]);
+      scheduled.push(job);
+      if (timersOn) await startTimer(job.definition.name);
     },
     cancelAll() {
       for (const worker of bree.workers.values()) worker.postMessage('cancel');

@@ -45,11 +45,24 @@ export class JobScheduler {
   constructor(private readonly options: SchedulerOptions) {
     this.timezone = options.timezone ?? 'UTC';
     this.leaseMs = options.leaseMs ?? 15_000;
-    for (const job of options.jobs ?? []) if (job.definition.schedule) this.register(job);
+    for (const job of options.jobs ?? []) if (job.definition.schedule) this.add(job);
   }
 
-  register(job: LoadedJob): void {
-    if (this.starting) throw new Error('Register jobs before start()');
+  /**
+   * Adds a scheduled job. Before start() it is simply part of the start; after it, it joins the
+   * running scheduler (its cron timers start at once when this instance leads). Resolves once it is
+   * scheduled.
+   */
+  async register(job: LoadedJob): Promise<void> {
+    this.add(job);
+    if (!this.starting) return;
+    await this.starting;
+    await this.options.store.schedules.recordFirstSeen([job.definition.name], Date.now());
+    await this.runner?.add(job);
+    this.options.logger.info('Scheduled job registered', { job: job.definition.name, schedule: job.definition.schedule });
+  }
+
+  private add(job: LoadedJob): void {
     if (!job.definition.schedule) throw new Error(`Job "${job.definition.name}" has no schedule`);
     if (this.jobs.has(job.definition.name)) throw new Error(`Job "${job.definition.name}" is already registered`);
     this.jobs.set(job.definition.name, job);

@@ -1,0 +1,54 @@
+// ns.routes(): the engine's HTTP surface (API, dashboard, metrics) as one Hono sub-app a host
+// mounts where it likes. It can be mounted before start(): until the engine is up it answers 503.
+// Where it is mounted is read from the request (the route pattern Hono matched, e.g.
+// "/admin/jobs/*"), so nothing needs configuring; the engine's app is then served under that base.
+import { Hono } from 'hono';
+import { createApp, type App } from './app.ts';
+import type { Nightshift } from '../nightshift.ts';
+
+export interface RoutesOptions {
+  /**
+   * HS256 secret (32+ bytes) of the built-in JWT sign-in: API bearer tokens and the dashboard's
+   * sign-in take tokens signed with it (roles owner, admin, staff).
+   */
+  jwtSecret?: string;
+  /** How long POST /api/jobs/run/:name waits for the result before answering 202. Default 30 s. */
+  runWaitMs?: number;
+  /** Larger request bodies get 413. Default 100 KiB. */
+  bodyLimitBytes?: number;
+  /** A static bearer token Prometheus may scrape /metrics with (16+ characters). */
+  metricsToken?: string;
+  /** Lifetime of a dashboard sign-in, in minutes. Default 480. */
+  dashboardSessionMinutes?: number;
+}
+
+const STARTING = { error: 'Nightshift is starting', code: 'STARTING' };
+
+export function mountable(ns: Nightshift, options: RoutesOptions): Hono {
+  if (!options.jwtSecret) throw new Error('ns.routes() needs jwtSecret (the built-in sign-in)');
+  let engineApp: App | undefined;
+  const underBase = new Map<string, Hono>();
+  const app = new Hono();
+  app.all('*', (c) => {
+    const engine = ns.engine();
+    if (!engine) return c.json(STARTING, 503, { 'retry-after': '1' });
+    engineApp ??= createApp({
+      store: engine.store,
+      scheduler: engine.scheduler,
+      queue: engine.queue,
+      logger: engine.logger,
+      metrics: engine.metrics,
+      jwtSecret: options.jwtSecret!,
+      runWaitMs: options.runWaitMs ?? 30_000,
+      bodyLimitBytes: options.bodyLimitBytes ?? 100 * 1024,
+      metricsToken: options.metricsToken,
+      dashboardSessionMinutes: options.dashboardSessionMinutes,
+    });
+    // "/admin/jobs/*" -> "/admin/jobs"; "/*" (mounted at the root) -> "".
+    const base = c.req.routePath.replace(/\/?\*$/, '');
+    let served = underBase.get(base);
+    if (!served) underBase.set(base, (served = new Hono().route(base || '/', engineApp)));
+    return served.fetch(c.req.raw, c.env);
+  });
+  return app;
+}

@@ -1,0 +1,37 @@
+// Nightshift's public API: everything an app imports from 'nightshift'. Anything not exported here
+// is internal and may change between versions.
+
+// The engine
+export { createNightshift, Nightshift, NightshiftNotStartedError, type EnqueueOptions } from './nightshift.ts';
+export { NightshiftOptionsError, type NightshiftOptions, type SqliteConnection } from './options.ts';
+export type { RoutesOptions } from './http/mount.ts';
+export type { ListenOptions, Listening } from './http/listen.ts';
+
+// Job files
+export { defineJob, DEFAULT_TIMEOUT_MS, type JobContext, type JobDefinition, type JobDetails, type JobEnvelope, type RunTrigger } from './jobs/define.ts';
+export type { JobSource, LoadedJob } from './jobs/load.ts';
+export { deleteInBatches, type BatchOptions, type BatchStats, type DeleteBatch } from './jobs/batches.ts';
+export { NonRetryableError, RetryAfterError, retryAfter, IdempotencyKeyReusedError, QueueValidationError, UnknownJobTypeError, type ValidationIssue } from './queue/errors.ts';
+export type { QueueJobContext } from './queue/define.ts';
+
+// The queue and the ledger's shapes
+export type {
+  CancelOutcome, CancelResult, EnqueueInput, EnqueueResult, ListFilter, ProgressView, QueueCounts, QueueEnvelope, QueueErrorEntry,
+  QueueJob, QueueJobStatus, QueueProgress, RetryOutcome, RetryResult,
+} from './queue/types.ts';
+export { QUEUE_STATUSES } from './queue/types.ts';
+export type { Queue } from './queue/queue.ts';
+export type { QueueRunner } from './queue/runner.ts';
+export { RUN_STATUSES, type FinalStatus, type JobRun, type RunFilter, type RunStatus } from './runs/types.ts';
+
+// The scheduler
+export type { JobScheduler, JobStatus, RunHandle, RunOutcome, SchedulerRole } from './scheduler/scheduler.ts';
+export { JobAlreadyRunningError, JobsDisabledError, SchedulerNotRunningError, UnknownJobError } from './scheduler/errors.ts';
+
+// Errors at start
+export { DatabaseOpenError } from './db/open.ts';
+export { SchemaTooNewError } from './store/errors.ts';
+
+// Logging
+export { createPinoLogger as createLogger, type LoggerOptions } from './log/logger.ts';
+export type { PinoLike } from './log/host.ts';
