@@ -4,11 +4,10 @@
 // renders it whole; the browser script refreshes the page's live regions from the same URL.
 import { Hono } from 'hono';
 import { getRun, listRuns } from '../../runs/ledger.ts';
-import { shellFor, sendPage, type DashContext, type DashEnv, type Dashboard } from '../context.ts';
+import { pathsOf, shellFor, sendPage, type DashContext, type DashEnv, type Dashboard } from '../context.ts';
 import { QUEUE_PAGE_SIZE, RUNS_PAGE_SIZE, readQueueQuery, readRunsQuery } from '../data/filters.ts';
 import { overviewModel } from '../data/overview.ts';
 import { payloadHints } from '../data/payload-hints.ts';
-import { dashboardPaths } from '../paths.ts';
 import { ConfirmPage } from '../pages/confirm.tsx';
 import { EnqueuePage } from '../pages/enqueue.tsx';
 import { JobPage } from '../pages/job.tsx';
@@ -33,7 +32,7 @@ function cannotRunReason(dash: Dashboard): string | undefined {
   return undefined;
 }
 
-export function notFoundPage(c: DashContext, dash: Dashboard, title: string, body: string, back = { href: dashboardPaths.overview, label: 'Back to the overview' }) {
+export function notFoundPage(c: DashContext, dash: Dashboard, title: string, body: string, back = { href: pathsOf(c).overview, label: 'Back to the overview' }) {
   return sendPage(
     c,
     <MessagePage shell={shellFor(c, dash)} title={title} tone="info" actions={[back]}>
@@ -45,7 +44,7 @@ export function notFoundPage(c: DashContext, dash: Dashboard, title: string, bod
 
 /** A queue job that is gone: a page for its confirm page or for an action on it. */
 export function queueJobNotFound(c: DashContext, dash: Dashboard) {
-  return notFoundPage(c, dash, 'Queue job not found', 'No queue job has this id.', { href: dashboardPaths.queue, label: 'Back to the queue' });
+  return notFoundPage(c, dash, 'Queue job not found', 'No queue job has this id.', { href: pathsOf(c).queue, label: 'Back to the queue' });
 }
 
 export function pageRoutes(dash: Dashboard) {
@@ -71,7 +70,7 @@ export function pageRoutes(dash: Dashboard) {
 
   app.get('/runs/:id', (c) => {
     const run = getRun(db, c.req.param('id'));
-    if (!run) return notFoundPage(c, dash, 'Run not found', 'No run has this id. It may have been pruned by the retention job.', { href: dashboardPaths.runs, label: 'Back to the run history' });
+    if (!run) return notFoundPage(c, dash, 'Run not found', 'No run has this id. It may have been pruned by the retention job.', { href: pathsOf(c).runs, label: 'Back to the run history' });
     const status = scheduler.getJobStatus(run.name);
     const model = { run, canRunAgain: status !== undefined && cannotRunReason(dash) === undefined, jobRunning: status?.running ?? false };
     return sendPage(c, <RunPage shell={shellFor(c, dash)} model={model} />);
@@ -112,7 +111,7 @@ export function pageRoutes(dash: Dashboard) {
 
   app.get('/queue/:id', (c) => {
     const job = queue.get(c.req.param('id'));
-    if (!job) return notFoundPage(c, dash, 'Queue job not found', 'No queue job has this id. Finished jobs are deleted after the retention period.', { href: dashboardPaths.queue, label: 'Back to the queue' });
+    if (!job) return notFoundPage(c, dash, 'Queue job not found', 'No queue job has this id. Finished jobs are deleted after the retention period.', { href: pathsOf(c).queue, label: 'Back to the queue' });
     const attempts = listRuns(db, { jobId: job.id, limit: 100 });
     const shell = shellFor(c, dash);
     // "Cancel requested" is stale if the job already stopped: say how it ended instead (the badge
@@ -126,7 +125,7 @@ export function pageRoutes(dash: Dashboard) {
       const job = queue.get(c.req.param('id'));
       if (!job) return queueJobNotFound(c, dash);
       const allowed = action === 'cancel' ? canCancel(job) : canRetry(job);
-      if (!allowed) return c.redirect(dashboardPaths.queueJob(job.id), 303);
+      if (!allowed) return c.redirect(pathsOf(c).queueJob(job.id), 303);
       return sendPage(c, <ConfirmPage shell={shellFor(c, dash)} job={job} action={action} />);
     });
   }
