@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import type { AppDeps } from '../app.ts';
 import { basePathFromMount, type BasePathEnv } from '../base-path.ts';
+import { handleError } from '../errors.ts';
 import { API_ROUTES } from './catalog.ts';
 import { serve } from './define.ts';
 import { docsApi } from './docs-api.ts';
@@ -55,5 +56,7 @@ export function openApiRoutes(deps: AppDeps) {
     }),
   );
   serve(app, '/api', docsApi.asset, (c, { params }) => assets.respond(c, params.file));
+  // Its own errors (an unknown asset's 404) in the API's JSON, whichever app the host mounts it in.
+  app.onError(handleError(deps.logger));
   return app;
 }
