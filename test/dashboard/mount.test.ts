@@ -3,8 +3,11 @@
 // cookie, form and "next" page stays under it. Then the host's `authorize` hook: no access is a 401
 // page, viewers read but cannot act, admins act, and there is no sign-in form.
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
+import type { Browser } from 'playwright-core';
 import { safeDashboardPath } from '../../src/dashboard/paths.ts';
 import { authenticate, requireRole } from '../../src/http/auth/auth.ts';
 import { ADMIN_ROLES } from '../../src/http/auth/roles.ts';
@@ -14,6 +17,7 @@ import { metricsRoutes } from '../../src/metrics/routes.ts';
 import { listRuns } from '../../src/runs/ledger.ts';
 import { tempDb, testApp, token } from '../helpers/index.ts';
 import { FORM, ORIGIN, flashCookie, sessionCookie } from './helpers.ts';
+import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './runtime-helpers.ts';
 import { USER_HEADER, headerAuthorize, hostApp, nightshiftDeps, postActionsOf, urlsOf, type NightshiftDeps } from './mount-helpers.ts';
 
 let env: NightshiftDeps;
@@ -310,5 +314,69 @@ describe('the docs assets of createApp', () => {
       await scheduler.stop();
       t.cleanup();
     }
+  });
+});
+
+describe('in Chromium, mounted at /admin/jobs behind a host authorize', { timeout: 120_000 }, () => {
+  const available = chromiumAvailable();
+  let browser: Browser | undefined;
+  let server: ServerType | undefined;
+  let origin = '';
+
+  before(async () => {
+    if (!available && process.env.CI === 'true') throw new Error(`Chromium is required in CI but was not found at ${CHROMIUM_PATH} (apt-get install chromium)`);
+    if (!available) return;
+    const host = hostApp(env.deps, '/admin/jobs', { authorize: () => ({ role: 'admin', actor: 'browser-admin' }) });
+    const listening = await new Promise<AddressInfo>((resolve) => {
+      server = serve({ fetch: host.fetch, hostname: '127.0.0.1', port: 0 }, resolve);
+    });
+    origin = `http://127.0.0.1:${listening.port}`;
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  });
+
+  test('every asset loads, the page refreshes itself, and an action works', { skip: available ? false : `Chromium not found at ${CHROMIUM_PATH}` }, async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    const assets = new Map<string, number>();
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('response', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.includes('/assets/')) assets.set(path, r.status());
+      if (!path.startsWith('/admin/jobs')) problems.push(`request outside the base: ${path}`);
+    });
+
+    await page.goto(`${origin}/admin/jobs`);
+    await page.locator('#live-status[data-state="live"]').waitFor();
+    assert.equal(assets.size, 12, [...assets.keys()].join(', '));
+    for (const [path, status] of assets) {
+      assert.ok(path.startsWith('/admin/jobs/assets/'), path);
+      assert.equal(status, 200, path);
+    }
+    assert.equal(await page.locator('.who-name').innerText(), 'browser-admin');
+    assert.equal(await page.locator('form.sign-out').count(), 0, 'no sign-out: the host signs people in and out');
+
+    // Live refresh: change the data behind the page; the count changes without a reload.
+    await page.evaluate(`window.marker = 'no reload'`);
+    const pending = page.locator('#overview-stats .stat-pending .stat-value');
+    const before = Number(await pending.innerText());
+    const job = env.deps.queue.enqueue({ type: 'system.ping', runAt: Date.now() + 3_600_000 }).job;
+    // (A locator wait: waitForFunction would evaluate a string, which the page's CSP forbids.)
+    await pending.filter({ hasText: new RegExp(`^${before + 1}$`) }).waitFor();
+    assert.equal(await page.evaluate('window.marker'), 'no reload');
+
+    // An action through the page's script: its CSRF token and same-origin request pass.
+    await page.getByRole('button', { name: 'Run now: pruneHistory' }).click();
+    await page.locator('#flash').getByText('Started a run of pruneHistory.').waitFor();
+    assert.equal(await page.evaluate('window.marker'), 'no reload');
+
+    env.deps.queue.cancel(job.id);
+    assert.deepEqual(problems, []);
+    await context.close();
   });
 });
