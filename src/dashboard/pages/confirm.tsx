@@ -2,7 +2,6 @@
 /** @jsxImportSource hono/jsx */
 // The confirmation step as a page, for browsers without the script (with it, a dialog opens instead).
 import type { QueueJob } from '../../queue/index.ts';
-import type { DashboardPaths } from '../paths.ts';
 import { shortId } from '../views/format.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
 import { Badge, CsrfField } from '../views/ui.tsx';

@@ -3,7 +3,6 @@
 // The enqueue form: a job type, its JSON payload (checked by the job's own zod schema on submit,
 // errors shown next to the field) and a few envelope options.
 import type { PayloadHint } from '../data/payload-hints.ts';
-import type { DashboardPaths } from '../paths.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
 import { Breadcrumbs, CsrfField, PageHeader } from '../views/ui.tsx';
 

@@ -3,7 +3,6 @@
 // Full-page messages: refusals (staff token, failed CSRF check), not found, server errors. Never an
 // empty screen: each says what happened and where to go next.
 import type { Child } from 'hono/jsx';
-import type { DashboardPaths } from '../paths.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
 
 export function MessagePage(props: {

@@ -2,7 +2,6 @@
 /** @jsxImportSource hono/jsx */
 // One run: when, how long, how it ended, what it returned, its error, and its queue job if any.
 import type { JobRun } from '../../runs/ledger.ts';
-import type { DashboardPaths } from '../paths.ts';
 import { shortId } from '../views/format.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
 import { Badge, Breadcrumbs, Duration, Facts, JsonBlock, Live, OutcomeNote, PageHeader, Panel, Time } from '../views/ui.tsx';

@@ -3,7 +3,6 @@
 // Sign-in: paste a token from `npm run token` (or open the link it prints: the script fills the
 // form from the #token= fragment, which never reaches the server's logs, and submits it).
 import type { Session } from '../security/session.ts';
-import type { DashboardPaths } from '../paths.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
 
 export const SIGN_IN_REASONS = {
