@@ -221,8 +221,12 @@ describe("the host's authorize hook", () => {
     assert.match(html, /<span class="who-name">vera<\/span><span class="who-role">viewer<\/span>/);
     assert.doesNotMatch(html, /Sign out|action="[^"]*sign-out"/);
     for (const path of ['/runs', '/queue', '/queue/new', '/jobs/cleanupI18nCache']) assert.equal((await as('viewer:vera', `${base}${path}`)).status, 200, path);
+    // The controls say why they are off: run-now disabled, no cancel button.
+    assert.match(html, /title="You can look but not act: this needs an admin" disabled=""/);
     const csrf = await csrfOf('viewer:vera');
     const job = env.deps.queue.enqueue({ type: 'system.ping', runAt: Date.now() + 3_600_000 }).job;
+    assert.doesNotMatch(await (await as('viewer:vera', `${base}/queue/${job.id}`)).text(), /data-dialog="cancel-dialog"|action="[^"]*\/cancel"/);
+    assert.match(await (await as('admin:ada', `${base}/queue/${job.id}`)).text(), /action="[^"]*\/cancel"/);
     for (const [path, form] of [
       [`${base}/queue/${job.id}/cancel`, {}],
       [`${base}/queue/${job.id}/retry`, {}],

@@ -7,7 +7,7 @@ import type { JobStatus } from '../../scheduler/status.ts';
 import { queryString, type DashboardPaths } from '../paths.ts';
 import { DurationChart, durationStats } from '../views/chart.tsx';
 import { formatDuration } from '../views/format.ts';
-import { Layout, type NavSection, type Shell } from '../views/layout.tsx';
+import { Layout, viewOnlyReason, type NavSection, type Shell } from '../views/layout.tsx';
 import { Badge, Breadcrumbs, Facts, Live, PageHeader, Panel, PanelLink, Time } from '../views/ui.tsx';
 import { RunNowButton, RunsTable } from './common.tsx';
 
@@ -96,7 +96,7 @@ export function JobPage(props: { shell: Shell; model: JobPageModel }) {
             ) : null}
             {status ? (
               <Live id="job-run-now" class="inline-live">
-                <RunNowButton paths={paths} name={model.name} csrf={shell.csrf!} back={paths.job(model.name)} running={status.running} disabledReason={model.cannotRun} />
+                <RunNowButton paths={paths} name={model.name} csrf={shell.csrf!} back={paths.job(model.name)} running={status.running} disabledReason={viewOnlyReason(shell) ?? model.cannotRun} />
               </Live>
             ) : null}
           </>

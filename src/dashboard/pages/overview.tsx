@@ -6,7 +6,7 @@ import type { OverviewModel, TypeCounts } from '../data/overview.ts';
 import { QUEUE_STATUSES } from '../../queue/index.ts';
 import { queryString, type DashboardPaths } from '../paths.ts';
 import { formatCount } from '../views/format.ts';
-import { Layout, type Shell } from '../views/layout.tsx';
+import { Layout, viewOnlyReason, type Shell } from '../views/layout.tsx';
 import { Badge, Duration, Empty, Live, PageHeader, Panel, PanelLink, TableWrap, Time, statusLabel, truncate } from '../views/ui.tsx';
 import { RunNowButton, RunsTable } from './common.tsx';
 
@@ -87,7 +87,7 @@ function Failures(props: { paths: DashboardPaths; model: OverviewModel }) {
   );
 }
 
-function ScheduledJobs(props: { paths: DashboardPaths; model: OverviewModel; csrf: string }) {
+function ScheduledJobs(props: { paths: DashboardPaths; model: OverviewModel; csrf: string; viewOnly?: string }) {
   const { paths } = props;
   const { scheduler } = props.model;
   if (scheduler.jobs.length === 0) {
@@ -144,7 +144,7 @@ function ScheduledJobs(props: { paths: DashboardPaths; model: OverviewModel; csr
                 <Time iso={job.nextRun} empty={scheduler.role === 'disabled' ? 'Not scheduled' : '—'} />
               </td>
               <td role="cell" class="actions-cell">
-                <RunNowButton paths={paths} name={job.name} csrf={props.csrf} back={paths.overview} running={job.running} disabledReason={cannotRun} />
+                <RunNowButton paths={paths} name={job.name} csrf={props.csrf} back={paths.overview} running={job.running} disabledReason={props.viewOnly ?? cannotRun} />
               </td>
             </tr>
           ))}
@@ -236,7 +236,7 @@ export function OverviewPage(props: { shell: Shell; model: OverviewModel }) {
         actions={<PanelLink href={paths.runs}>Run history</PanelLink>}
       >
         <Live id="scheduled-jobs">
-          <ScheduledJobs paths={paths} model={model} csrf={shell.csrf!} />
+          <ScheduledJobs paths={paths} model={model} csrf={shell.csrf!} viewOnly={viewOnlyReason(shell)} />
         </Live>
       </Panel>
       <Panel

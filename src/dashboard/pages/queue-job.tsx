@@ -8,7 +8,7 @@ import type { JobRun } from '../../runs/ledger.ts';
 import type { DashboardPaths } from '../paths.ts';
 import { attemptHistory } from '../data/attempt-history.ts';
 import { formatCount, plural, shortId } from '../views/format.ts';
-import { Layout, type Shell } from '../views/layout.tsx';
+import { Layout, viewOnlyReason, type Shell } from '../views/layout.tsx';
 import { Badge, Breadcrumbs, CsrfField, Facts, JsonBlock, Live, OutcomeNote, PageHeader, Panel, Time } from '../views/ui.tsx';
 import { AttemptsTable, ErrorLog } from './queue-job-history.tsx';
 
@@ -168,6 +168,8 @@ export function QueueJobPage(props: { shell: Shell; model: QueueJobPageModel }) 
   const paths = props.shell.paths;
   const { job, attempts } = props.model;
   const csrf = props.shell.csrf!;
+  // Viewers get no cancel or retry controls (the server refuses them anyway).
+  const viewOnly = viewOnlyReason(props.shell) !== undefined;
   const env = job.envelope;
   const history = attemptHistory(job, attempts);
   return (
@@ -188,7 +190,7 @@ export function QueueJobPage(props: { shell: Shell; model: QueueJobPageModel }) 
             </>
           }
           subtitle={<span class="mono muted small">{job.id}</span>}
-          actions={<Actions paths={paths} job={job} />}
+          actions={viewOnly ? undefined : <Actions paths={paths} job={job} />}
         />
         <ProgressPanel job={job} />
         <LastError job={job} />
@@ -243,8 +245,12 @@ export function QueueJobPage(props: { shell: Shell; model: QueueJobPageModel }) 
           <AttemptsTable paths={paths} history={history} maxAttempts={job.maxAttempts} />
         </Live>
       </Panel>
-      <ConfirmDialog id="cancel-dialog" action={paths.cancel(job.id)} text={CONFIRM_TEXT.cancel} csrf={csrf} danger />
-      <ConfirmDialog id="retry-dialog" action={paths.retry(job.id)} text={CONFIRM_TEXT.retry} csrf={csrf} />
+      {viewOnly ? null : (
+        <>
+          <ConfirmDialog id="cancel-dialog" action={paths.cancel(job.id)} text={CONFIRM_TEXT.cancel} csrf={csrf} danger />
+          <ConfirmDialog id="retry-dialog" action={paths.retry(job.id)} text={CONFIRM_TEXT.retry} csrf={csrf} />
+        </>
+      )}
     </Layout>
   );
 }

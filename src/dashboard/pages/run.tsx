@@ -3,7 +3,7 @@
 // One run: when, how long, how it ended, what it returned, its error, and its queue job if any.
 import type { JobRun } from '../../runs/ledger.ts';
 import { shortId } from '../views/format.ts';
-import { Layout, type Shell } from '../views/layout.tsx';
+import { Layout, viewOnlyReason, type Shell } from '../views/layout.tsx';
 import { Badge, Breadcrumbs, Duration, Facts, JsonBlock, Live, OutcomeNote, PageHeader, Panel, Time } from '../views/ui.tsx';
 import { RunNowButton, triggerLabel } from './common.tsx';
 
@@ -56,7 +56,7 @@ export function RunPage(props: { shell: Shell; model: RunPageModel }) {
           subtitle={<span class="mono muted small">{run.id}</span>}
           actions={
             props.model.canRunAgain ? (
-              <RunNowButton paths={paths} name={run.name} csrf={props.shell.csrf!} back={paths.run(run.id)} running={props.model.jobRunning} />
+              <RunNowButton paths={paths} name={run.name} csrf={props.shell.csrf!} back={paths.run(run.id)} running={props.model.jobRunning} disabledReason={viewOnlyReason(props.shell)} />
             ) : undefined
           }
         />

@@ -4,7 +4,7 @@
 // message, and the stylesheets and script (no inline script or style: the CSP forbids them).
 import type { Child } from 'hono/jsx';
 import type { Assets } from '../assets.ts';
-import type { AuthPrincipal } from '../../http/auth/principal.ts';
+import { canAct, type AuthPrincipal } from '../../http/auth/principal.ts';
 import type { Flash } from '../flash.ts';
 import type { DashboardPaths } from '../paths.ts';
 import type { Session } from '../security/session.ts';
@@ -43,6 +43,10 @@ export interface Shell {
   /** JOBS_TIMEZONE, shown in the footer (cron times are in it). */
   timezone?: string;
 }
+
+/** Why the controls that change something are off on this page: a viewer may look but not act. */
+export const viewOnlyReason = (shell: Shell): string | undefined =>
+  shell.principal && !canAct(shell.principal) ? 'You can look but not act: this needs an admin' : undefined;
 
 const navOf = (paths: DashboardPaths): { section: NavSection; href: string; label: string }[] => [
   { section: 'overview', href: paths.overview, label: 'Overview' },
