@@ -22,12 +22,13 @@ interface Asset {
 }
 
 export interface Assets {
-  /** "/dashboard/assets/dashboard.css?v=1a2b3c4d" */
-  url(name: string): string;
+  /** The file's current version, for its URL ("<base>/assets/dashboard.js?v=1a2b3c4d", see paths.ts). */
+  version(name: string): string;
+  /** GET /:name, for mounting at '<base>/assets'. */
   routes(): Hono;
 }
 
-export function loadAssets(basePath = '/dashboard/assets', dir = ASSET_DIR): Assets {
+export function loadAssets(dir = ASSET_DIR): Assets {
   const files = new Map<string, Asset>();
   for (const name of readdirSync(dir)) {
     const type = CONTENT_TYPES[extname(name)];
@@ -36,10 +37,10 @@ export function loadAssets(basePath = '/dashboard/assets', dir = ASSET_DIR): Ass
     files.set(name, { body, type, version: createHash('sha256').update(body).digest('hex').slice(0, 12) });
   }
   return {
-    url(name) {
+    version(name) {
       const asset = files.get(name);
       if (!asset) throw new Error(`No dashboard asset named ${name}`);
-      return `${basePath}/${name}?v=${asset.version}`;
+      return asset.version;
     },
     routes() {
       return new Hono().get('/:name', (c) => {

@@ -5,6 +5,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { isHttps } from './security/origin.ts';
 import { safeDashboardPath } from './paths.ts';
+import { dashboardCookiePath } from './security/cookies.ts';
 
 export interface Flash {
   tone: 'success' | 'error' | 'info';
@@ -22,7 +23,7 @@ const COOKIE = 'nightshift_flash';
 
 export function setFlash(c: Context, flash: Flash): void {
   setCookie(c, COOKIE, Buffer.from(JSON.stringify(flash)).toString('base64url'), {
-    path: '/dashboard',
+    path: dashboardCookiePath(c),
     httpOnly: true,
     sameSite: 'Strict',
     secure: isHttps(c),
@@ -34,11 +35,11 @@ export function setFlash(c: Context, flash: Flash): void {
 export function takeFlash(c: Context): Flash | undefined {
   const raw = getCookie(c, COOKIE);
   if (!raw) return undefined;
-  deleteCookie(c, COOKIE, { path: '/dashboard', httpOnly: true, sameSite: 'Strict', secure: isHttps(c) });
+  deleteCookie(c, COOKIE, { path: dashboardCookiePath(c), httpOnly: true, sameSite: 'Strict', secure: isHttps(c) });
   try {
     const value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Flash;
     if (!['success', 'error', 'info'].includes(value.tone) || typeof value.text !== 'string') return undefined;
-    const href = value.link && safeDashboardPath(value.link.href);
+    const href = value.link && safeDashboardPath(value.link.href, (c.get('basePath') as string | undefined) ?? '');
     return {
       tone: value.tone,
       text: value.text.slice(0, 500),

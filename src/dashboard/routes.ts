@@ -1,33 +1,58 @@
-// The web dashboard, mounted at /dashboard by createApp. Public: the assets and the sign-in page;
-// everything else needs an owner/admin session (handlers/guard.tsx), and every POST its CSRF token.
+// The web dashboard, a Hono sub-app the host mounts anywhere (createApp mounts it at /dashboard):
+// every URL it serves or links to is under the base path it finds itself mounted at. Public: the
+// assets and the sign-in page; everything else needs a principal (handlers/guard.tsx), from the
+// built-in sign-in's session cookie or from the host's `authorize` hook, and every POST its CSRF
+// token.
 import { Hono } from 'hono';
 import type { AppDeps } from '../http/app.ts';
+import type { Authorize } from '../http/auth/principal.ts';
+import { basePathFromMount } from '../http/base-path.ts';
 import { loadAssets } from './assets.ts';
-import type { DashEnv, Dashboard } from './context.ts';
+import { pathsOf, type DashEnv, type Dashboard } from './context.ts';
 import { actionRoutes } from './handlers/actions.tsx';
 import { errorPage } from './handlers/errors.tsx';
 import { requireSession } from './handlers/guard.tsx';
 import { notFoundPage, pageRoutes } from './handlers/pages.tsx';
 import { signInRoutes } from './handlers/sign-in.tsx';
-import { dashboardPaths } from './paths.ts';
+import { createHostCsrf } from './security/host-csrf.ts';
 import { securityHeaders } from './security/headers.ts';
 import { createSessionStore } from './security/session.ts';
 
-export function dashboardRoutes(deps: AppDeps) {
+export interface DashboardOptions {
+  /**
+   * The host app's authentication: called on every request; null means no access (a 401 page),
+   * a viewer may look, an admin may also act. With it there is no sign-in page or session cookie.
+   */
+  authorize?: Authorize;
+  /**
+   * Where the footer's "API docs" link goes. Default '<base>/api/docs', where Nightshift's API sits
+   * when mounted as one sub-app; createApp serves the docs at '/api/docs' instead.
+   */
+  apiDocsPath?: string;
+}
+
+export function dashboardRoutes(deps: AppDeps, options: DashboardOptions = {}) {
   const dash: Dashboard = {
     deps,
     sessions: createSessionStore(deps.jwtSecret, deps.dashboardSessionMinutes),
     assets: loadAssets(),
+    authorize: options.authorize,
+    hostCsrf: createHostCsrf(),
+    apiDocsPath: options.apiDocsPath,
   };
   const app = new Hono<DashEnv>();
+  app.use('*', basePathFromMount());
   app.use('*', securityHeaders());
   app.route('/assets', dash.assets.routes());
-  app.route('/', signInRoutes(dash));
+  // Signing in belongs to the host when it authorizes.
+  if (!dash.authorize) app.route('/', signInRoutes(dash));
   app.use('*', requireSession(dash));
   app.route('/', pageRoutes(dash));
   app.route('/', actionRoutes(dash));
   app.all('*', (c) => {
-    if (c.req.path === '/dashboard/') return c.redirect(dashboardPaths.overview, 308);
+    const paths = pathsOf(c);
+    // '<base>/' is the overview too (at the root that is '/', served above).
+    if (c.req.path === `${paths.base}/`) return c.redirect(paths.overview, 308);
     return notFoundPage(c, dash, 'Page not found', 'There is no dashboard page at this address.');
   });
   app.onError(errorPage(dash));

@@ -1,11 +1,13 @@
-// GET /metrics: Prometheus text exposition, for METRICS_TOKEN or an owner/admin JWT (see auth.ts).
+// GET /metrics: Prometheus text exposition, for METRICS_TOKEN or an admin (see auth.ts).
 // Only that one path is registered (never a '*' middleware: this app is mounted at '/').
 import { Hono } from 'hono';
 import type { AppDeps } from '../http/app.ts';
+import type { Authorize } from '../http/auth/principal.ts';
 import { metricsAuth } from './auth.ts';
 import { createMetrics } from './metrics.ts';
 
-export function metricsRoutes(deps: AppDeps) {
+/** `authorize`: the host app's hook; its admins may scrape too (METRICS_TOKEN still works). */
+export function metricsRoutes(deps: AppDeps, options: { authorize?: Authorize } = {}) {
   // The runtime passes its metrics (fed by the scheduler and runner hooks); an app built without
   // them (tests, tools) still serves the gauges, with counters that stay at zero.
   let metrics = deps.metrics;
@@ -14,7 +16,7 @@ export function metricsRoutes(deps: AppDeps) {
     metrics.attach({ scheduler: deps.scheduler, queue: deps.queue });
   }
   const served = metrics;
-  return new Hono().get('/metrics', metricsAuth(deps), async (c) => {
+  return new Hono().get('/metrics', metricsAuth({ jwtSecret: deps.jwtSecret, metricsToken: deps.metricsToken, authorize: options.authorize }), async (c) => {
     // A failing gauge is left out and counted (state-metrics.ts); an error here goes to the app's
     // onError: a JSON 500, logged, no stack trace to the client.
     const text = await served.render();

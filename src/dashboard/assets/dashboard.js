@@ -13,6 +13,11 @@
 const LIVE_HEADER = 'X-Nightshift-Live';
 const body = document.body;
 const interval = Number(body.dataset.liveInterval || 0);
+// Where the dashboard is mounted ('' at the root, '/admin/jobs' ...), and who signs people in: the
+// server puts both on <body> (data attributes: the CSP allows no inline script to carry them).
+const base = body.dataset.base ?? '';
+const hostAuth = body.dataset.auth === 'host';
+const overviewUrl = base || '/';
 
 /* ---------- Times ---------- */
 
@@ -122,9 +127,18 @@ function sessionEnded(reason) {
   setLiveState('paused', 'Signed out');
   const banner = document.getElementById('session-banner');
   if (!banner) return;
+  if (hostAuth) {
+    // Signing in is the host application's: a reload goes through its sign-in, if it has one.
+    const reload = document.createElement('a');
+    reload.href = location.pathname + location.search;
+    reload.textContent = 'Reload the page';
+    banner.replaceChildren(document.createTextNode('The application no longer grants you access to this dashboard, so this page stopped updating. '), reload);
+    banner.hidden = false;
+    return;
+  }
   const next = location.pathname + location.search;
   const link = document.createElement('a');
-  link.href = `/dashboard/sign-in?reason=${['signed-out', 'invalid', 'expired'].includes(reason) ? reason : 'ended'}&next=${encodeURIComponent(next)}`;
+  link.href = `${base}/sign-in?reason=${['signed-out', 'invalid', 'expired'].includes(reason) ? reason : 'ended'}&next=${encodeURIComponent(next)}`;
   link.textContent = 'Sign in again';
   // 'required': the browser no longer sends the cookie (its Max-Age ran out, or sign-out in another tab).
   const why = {
@@ -144,7 +158,7 @@ function itemGone() {
   const banner = document.getElementById('session-banner');
   if (!banner) return;
   const link = document.createElement('a');
-  link.href = '/dashboard';
+  link.href = overviewUrl;
   link.textContent = 'Back to the overview';
   banner.replaceChildren(document.createTextNode('This no longer exists on the server (it may have been deleted by history retention), so this page stopped updating. '), link);
   banner.hidden = false;
@@ -355,7 +369,7 @@ if (typeSelect instanceof HTMLSelectElement && payload instanceof HTMLTextAreaEl
 
 document.getElementById('error-summary')?.focus();
 
-/* ---------- Sign-in from a link: /dashboard/sign-in#token=<jwt> ---------- */
+/* ---------- Sign-in from a link: <base>/sign-in#token=<jwt> ---------- */
 
 const signInForm = document.getElementById('sign-in-form');
 function signInFromFragment() {

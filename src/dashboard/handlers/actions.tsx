@@ -5,11 +5,11 @@
 // without script; the script submits the same forms in the background and refreshes the page.
 import { Hono } from 'hono';
 import { JobAlreadyRunningError, JobsDisabledError, SchedulerNotRunningError, UnknownJobError } from '../../scheduler/errors.ts';
-import { sendPage, shellFor, type DashEnv, type Dashboard } from '../context.ts';
+import { pathsOf, sendPage, shellFor, type DashEnv, type Dashboard } from '../context.ts';
 import { enqueueValues, mapQueueError, parseEnqueueForm } from '../data/enqueue-form.ts';
 import { payloadHints } from '../data/payload-hints.ts';
 import { setFlash } from '../flash.ts';
-import { dashboardPaths, safeDashboardPath } from '../paths.ts';
+import { safeDashboardPath } from '../paths.ts';
 import { EnqueuePage } from '../pages/enqueue.tsx';
 import { notFoundPage, queueJobNotFound } from './pages.tsx';
 
@@ -28,16 +28,17 @@ export function actionRoutes(dash: Dashboard) {
   app.post('/jobs/:name/run', async (c) => {
     const name = c.req.param('name');
     const form = await formOf(c);
-    const back = safeDashboardPath(form.back) ?? dashboardPaths.job(name);
-    const sub = c.get('session').sub;
+    const paths = pathsOf(c);
+    const back = safeDashboardPath(form.back, paths.base) ?? paths.job(name);
+    const sub = c.get('principal').actor;
     try {
       const handle = await scheduler.runNow(name, 'manual');
       logger.info('Run started from the dashboard', { job: name, runId: handle.runId, sub });
-      setFlash(c, { tone: 'success', text: `Started a run of ${name}.`, link: { href: dashboardPaths.run(handle.runId), label: 'View the run' } });
+      setFlash(c, { tone: 'success', text: `Started a run of ${name}.`, link: { href: paths.run(handle.runId), label: 'View the run' } });
     } catch (err) {
       if (err instanceof UnknownJobError) return notFoundPage(c, dash, 'Job not found', `There is no scheduled job named "${name}".`);
       if (err instanceof JobAlreadyRunningError) {
-        setFlash(c, { tone: 'error', text: `${name} is already running; a second run was not started.`, link: { href: dashboardPaths.run(err.runningRunId), label: 'View the running run' } });
+        setFlash(c, { tone: 'error', text: `${name} is already running; a second run was not started.`, link: { href: paths.run(err.runningRunId), label: 'View the running run' } });
       } else if (err instanceof JobsDisabledError) {
         setFlash(c, { tone: 'error', text: 'Jobs are disabled on this server (JOBS_ENABLED=false): nothing was started.' });
       } else if (err instanceof SchedulerNotRunningError) {
@@ -56,7 +57,7 @@ export function actionRoutes(dash: Dashboard) {
       sendPage(c, <EnqueuePage shell={shellFor(c, dash)} hints={hints} values={values} errors={errors} />, 400);
     const parsed = parseEnqueueForm(values, (t) => queue.types.get(t) !== undefined);
     if (!parsed.ok) return invalid(parsed.errors);
-    const sub = c.get('session').sub;
+    const sub = c.get('principal').actor;
     let result;
     try {
       result = await queue.enqueue({ ...parsed.input, actorId: sub, createdBy: sub, traceId: c.get('traceId'), requestId: c.get('requestId') });
@@ -66,28 +67,28 @@ export function actionRoutes(dash: Dashboard) {
     const { job, created } = result;
     logger.info('Job enqueued from the dashboard', { job: job.type, jobId: job.id, sub, created });
     setFlash(c, created ? { tone: 'success', text: `Enqueued ${job.type}.` } : { tone: 'info', text: 'A job with this idempotency key already exists: here it is.' });
-    return c.redirect(dashboardPaths.queueJob(job.id), 303);
+    return c.redirect(pathsOf(c).queueJob(job.id), 303);
   });
 
   app.post('/queue/:id/cancel', async (c) => {
     const id = c.req.param('id');
     const { outcome, job } = await queue.cancel(id);
     if (outcome === 'not_found') return queueJobNotFound(c, dash);
-    logger.info('Cancel requested from the dashboard', { jobId: id, outcome, sub: c.get('session').sub });
+    logger.info('Cancel requested from the dashboard', { jobId: id, outcome, sub: c.get('principal').actor });
     if (outcome === 'cancelled') setFlash(c, { tone: 'success', text: 'Job cancelled.' });
     else if (outcome === 'cancelling') setFlash(c, { tone: 'info', text: 'Cancel requested: the job stops at its next check, or its thread is terminated after the grace period.', untilSettled: true });
     else setFlash(c, { tone: 'error', text: `This job already finished (${job!.status}): there was nothing to cancel.` });
-    return c.redirect(dashboardPaths.queueJob(id), 303);
+    return c.redirect(pathsOf(c).queueJob(id), 303);
   });
 
   app.post('/queue/:id/retry', async (c) => {
     const id = c.req.param('id');
     const { outcome, job } = await queue.retry(id);
     if (outcome === 'not_found') return queueJobNotFound(c, dash);
-    logger.info('Retry requested from the dashboard', { jobId: id, outcome, sub: c.get('session').sub });
+    logger.info('Retry requested from the dashboard', { jobId: id, outcome, sub: c.get('principal').actor });
     if (outcome === 'retried') setFlash(c, { tone: 'success', text: 'Job retried: it is pending again.' });
     else setFlash(c, { tone: 'error', text: `Only failed or cancelled jobs can be retried; this one is ${job!.status}.` });
-    return c.redirect(dashboardPaths.queueJob(id), 303);
+    return c.redirect(pathsOf(c).queueJob(id), 303);
   });
 
   return app;

@@ -3,7 +3,7 @@
 // The dashboard's answer to an unexpected error: an HTML page (logged with its trace id), never a
 // stack trace and never the API's JSON.
 import type { Context } from 'hono';
-import { sendPage, shellFor, type DashContext, type Dashboard } from '../context.ts';
+import { publicShell, sendPage, shellFor, type DashContext, type Dashboard } from '../context.ts';
 import { MessagePage } from '../pages/message.tsx';
 
 export function errorPage(dash: Dashboard) {
@@ -11,7 +11,7 @@ export function errorPage(dash: Dashboard) {
     const dc = c as DashContext;
     const traceId = dc.get('traceId');
     dash.deps.logger.error('Dashboard request failed', { method: c.req.method, path: c.req.path, err: err.message, stack: err.stack, traceId });
-    const shell = dc.get('session') ? shellFor(dc, dash) : { assets: dash.assets };
+    const shell = dc.get('principal') ? shellFor(dc, dash) : publicShell(c, dash);
     return sendPage(
       c,
       <MessagePage shell={shell} title="Something went wrong" tone="error">

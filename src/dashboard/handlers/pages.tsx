@@ -3,11 +3,10 @@
 // The dashboard's GET pages. Each builds its model from the scheduler, the queue and the ledger and
 // renders it whole; the browser script refreshes the page's live regions from the same URL.
 import { Hono } from 'hono';
-import { shellFor, sendPage, type DashContext, type DashEnv, type Dashboard } from '../context.ts';
+import { pathsOf, shellFor, sendPage, type DashContext, type DashEnv, type Dashboard } from '../context.ts';
 import { QUEUE_PAGE_SIZE, RUNS_PAGE_SIZE, readQueueQuery, readRunsQuery } from '../data/filters.ts';
 import { overviewModel } from '../data/overview.ts';
 import { payloadHints } from '../data/payload-hints.ts';
-import { dashboardPaths } from '../paths.ts';
 import { ConfirmPage } from '../pages/confirm.tsx';
 import { EnqueuePage } from '../pages/enqueue.tsx';
 import { JobPage } from '../pages/job.tsx';
@@ -32,7 +31,7 @@ function cannotRunReason(dash: Dashboard): string | undefined {
   return undefined;
 }
 
-export function notFoundPage(c: DashContext, dash: Dashboard, title: string, body: string, back = { href: dashboardPaths.overview, label: 'Back to the overview' }) {
+export function notFoundPage(c: DashContext, dash: Dashboard, title: string, body: string, back = { href: pathsOf(c).overview, label: 'Back to the overview' }) {
   return sendPage(
     c,
     <MessagePage shell={shellFor(c, dash)} title={title} tone="info" actions={[back]}>
@@ -44,7 +43,7 @@ export function notFoundPage(c: DashContext, dash: Dashboard, title: string, bod
 
 /** A queue job that is gone: a page for its confirm page or for an action on it. */
 export function queueJobNotFound(c: DashContext, dash: Dashboard) {
-  return notFoundPage(c, dash, 'Queue job not found', 'No queue job has this id.', { href: dashboardPaths.queue, label: 'Back to the queue' });
+  return notFoundPage(c, dash, 'Queue job not found', 'No queue job has this id.', { href: pathsOf(c).queue, label: 'Back to the queue' });
 }
 
 export function pageRoutes(dash: Dashboard) {
@@ -70,7 +69,7 @@ export function pageRoutes(dash: Dashboard) {
 
   app.get('/runs/:id', async (c) => {
     const run = await store.runs.get(c.req.param('id'));
-    if (!run) return notFoundPage(c, dash, 'Run not found', 'No run has this id. It may have been pruned by the retention job.', { href: dashboardPaths.runs, label: 'Back to the run history' });
+    if (!run) return notFoundPage(c, dash, 'Run not found', 'No run has this id. It may have been pruned by the retention job.', { href: pathsOf(c).runs, label: 'Back to the run history' });
     const status = await scheduler.getJobStatus(run.name);
     const model = { run, canRunAgain: status !== undefined && cannotRunReason(dash) === undefined, jobRunning: status?.running ?? false };
     return sendPage(c, <RunPage shell={shellFor(c, dash)} model={model} />);
@@ -111,7 +110,7 @@ export function pageRoutes(dash: Dashboard) {
 
   app.get('/queue/:id', async (c) => {
     const job = await queue.get(c.req.param('id'));
-    if (!job) return notFoundPage(c, dash, 'Queue job not found', 'No queue job has this id. Finished jobs are deleted after the retention period.', { href: dashboardPaths.queue, label: 'Back to the queue' });
+    if (!job) return notFoundPage(c, dash, 'Queue job not found', 'No queue job has this id. Finished jobs are deleted after the retention period.', { href: pathsOf(c).queue, label: 'Back to the queue' });
     const attempts = await store.runs.list({ jobId: job.id, limit: 100 });
     const shell = shellFor(c, dash);
     // "Cancel requested" is stale if the job already stopped: say how it ended instead (the badge
@@ -125,7 +124,7 @@ export function pageRoutes(dash: Dashboard) {
       const job = await queue.get(c.req.param('id'));
       if (!job) return queueJobNotFound(c, dash);
       const allowed = action === 'cancel' ? canCancel(job) : canRetry(job);
-      if (!allowed) return c.redirect(dashboardPaths.queueJob(job.id), 303);
+      if (!allowed) return c.redirect(pathsOf(c).queueJob(job.id), 303);
       return sendPage(c, <ConfirmPage shell={shellFor(c, dash)} job={job} action={action} />);
     });
   }

@@ -1,11 +1,11 @@
 /** @jsxRuntime automatic */
 /** @jsxImportSource hono/jsx */
-// GET/POST /dashboard/sign-in and POST /dashboard/sign-out. Sign-in trades a JWT (checked exactly
+// GET/POST <base>/sign-in and POST <base>/sign-out (registered only without a host authorize hook). Sign-in trades a JWT (checked exactly
 // as the API checks bearer tokens) for a session cookie; it is guarded against login CSRF by the
 // Origin check (a cross-site form must not sign a victim into someone else's session).
 import { Hono } from 'hono';
-import { sendPage, type DashEnv, type Dashboard } from '../context.ts';
-import { dashboardPaths, queryString, safeDashboardPath } from '../paths.ts';
+import { pathsOf, publicShell, sendPage, type DashEnv, type Dashboard } from '../context.ts';
+import { queryString, safeDashboardPath } from '../paths.ts';
 import { MessagePage } from '../pages/message.tsx';
 import { SIGN_IN_REASONS, SignInPage, type SignInReason } from '../pages/sign-in.tsx';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '../security/cookies.ts';
@@ -21,10 +21,10 @@ const MAX_TOKEN_ECHO = 20_000;
 
 export function signInRoutes(dash: Dashboard) {
   const { logger } = dash.deps;
-  const shell = { assets: dash.assets };
   const app = new Hono<DashEnv>();
 
   app.get('/sign-in', (c) => {
+    const shell = publicShell(c, dash);
     const reason = c.req.query('reason');
     const current = dash.sessions.read(readSessionCookie(c));
     return sendPage(
@@ -32,19 +32,21 @@ export function signInRoutes(dash: Dashboard) {
       <SignInPage
         shell={shell}
         reason={isReason(reason) ? reason : undefined}
-        next={safeDashboardPath(c.req.query('next'))}
+        next={safeDashboardPath(c.req.query('next'), shell.paths.base)}
         signedInAs={current.ok ? current.session : undefined}
       />,
     );
   });
 
   app.post('/sign-in', async (c) => {
+    const shell = publicShell(c, dash);
+    const paths = shell.paths;
     const origin = checkSameOrigin(c);
     if (!origin.ok) {
       logger.warn('Dashboard sign-in refused: cross-origin request', { why: origin.why });
       return sendPage(
         c,
-        <MessagePage shell={shell} title="Sign-in refused" tone="error" auth actions={[{ href: dashboardPaths.signIn, label: 'Go to the sign-in page' }]}>
+        <MessagePage shell={shell} title="Sign-in refused" tone="error" auth actions={[{ href: paths.signIn, label: 'Go to the sign-in page' }]}>
           <p>This sign-in did not come from the dashboard's own sign-in page, so it was ignored. Open the sign-in page and try again.</p>
         </MessagePage>,
         403,
@@ -56,7 +58,7 @@ export function signInRoutes(dash: Dashboard) {
     } catch {
       form = {};
     }
-    const next = safeDashboardPath(form.next);
+    const next = safeDashboardPath(form.next, paths.base);
     const verdict = await verifyDashboardToken(typeof form.token === 'string' ? form.token : '', dash.deps.jwtSecret);
     if (!verdict.ok && verdict.status === 403) {
       logger.warn('Dashboard sign-in refused: role not allowed', { sub: verdict.claims.sub, role: verdict.claims.role });
@@ -68,7 +70,7 @@ export function signInRoutes(dash: Dashboard) {
           tone="warn"
           auth
           // Keep the page first asked for, so signing in with an admin token still lands there.
-          actions={[{ href: `${dashboardPaths.signIn}${queryString({ next })}`, label: 'Use a different token' }]}
+          actions={[{ href: `${paths.signIn}${queryString({ next })}`, label: 'Use a different token' }]}
         >
           <p>
             You are <strong>{verdict.claims.sub}</strong> with the <strong>{verdict.claims.role}</strong> role. The dashboard can run, enqueue, cancel and retry
@@ -90,16 +92,16 @@ export function signInRoutes(dash: Dashboard) {
     const { session, cookie } = dash.sessions.issue({ sub: verdict.claims.sub, role: verdict.claims.role });
     setSessionCookie(c, cookie, session);
     logger.info('Dashboard sign-in', { sub: session.sub, role: session.role, expiresAt: new Date(session.exp).toISOString() });
-    return c.redirect(next ?? dashboardPaths.overview, 303);
+    return c.redirect(next ?? paths.overview, 303);
   });
 
   // Sign-out changes state, so it needs the session's CSRF token like any other action.
   app.post('/sign-out', requireSession(dash), (c) => {
-    const session = c.get('session');
+    const session = c.get('session')!;
     dash.sessions.revoke(session);
     clearSessionCookie(c);
     logger.info('Dashboard sign-out', { sub: session.sub });
-    return c.redirect(`${dashboardPaths.signIn}${queryString({ reason: 'signed-out' })}`, 303);
+    return c.redirect(`${pathsOf(c).signIn}${queryString({ reason: 'signed-out' })}`, 303);
   });
 
   return app;

@@ -2,16 +2,17 @@
 /** @jsxImportSource hono/jsx */
 // Pieces more than one page uses: the run-now button, run rows, a table of runs.
 import type { JobRun } from '../../runs/types.ts';
-import { dashboardPaths } from '../paths.ts';
+import type { DashboardPaths } from '../paths.ts';
 import { Badge, CsrfField, Duration, Empty, TableWrap, Time, truncate } from '../views/ui.tsx';
 
 const TRIGGER_LABELS: Record<string, string> = { schedule: 'Schedule', manual: 'Manual', 'catch-up': 'Catch-up', queue: 'Queue' };
 export const triggerLabel = (t: string) => TRIGGER_LABELS[t] ?? t;
 
-export function RunNowButton(props: { name: string; csrf: string; back: string; disabledReason?: string; running?: boolean }) {
+export function RunNowButton(props: { paths: DashboardPaths; name: string; csrf: string; back: string; disabledReason?: string; running?: boolean }) {
+  const { paths } = props;
   const disabled = props.running || props.disabledReason !== undefined;
   return (
-    <form method="post" action={dashboardPaths.runNow(props.name)} class="inline-form" data-enhance="">
+    <form method="post" action={paths.runNow(props.name)} class="inline-form" data-enhance="">
       <CsrfField token={props.csrf} />
       <input type="hidden" name="back" value={props.back} />
       <button
@@ -50,7 +51,8 @@ function runSummary(run: JobRun): string {
   return '';
 }
 
-export function RunsTable(props: { runs: JobRun[]; caption: string; showJob?: boolean; emptyTitle?: string; emptyBody?: string }) {
+export function RunsTable(props: { paths: DashboardPaths; runs: JobRun[]; caption: string; showJob?: boolean; emptyTitle?: string; emptyBody?: string }) {
+  const { paths } = props;
   if (props.runs.length === 0) return <Empty title={props.emptyTitle ?? 'No runs yet'}>{props.emptyBody}</Empty>;
   const showJob = props.showJob ?? true;
   return (
@@ -73,14 +75,14 @@ export function RunsTable(props: { runs: JobRun[]; caption: string; showJob?: bo
           {props.runs.map((run) => (
             <tr data-run-id={run.id} data-job={run.name}>
               <td>
-                <a href={dashboardPaths.run(run.id)} class="row-link">
+                <a href={paths.run(run.id)} class="row-link">
                   <Badge status={run.status} />
                   <span class="visually-hidden"> (open run)</span>
                 </a>
               </td>
               {showJob ? (
                 <td>
-                  <a href={dashboardPaths.job(run.name)} class="mono-link">
+                  <a href={paths.job(run.name)} class="mono-link">
                     {run.name}
                   </a>
                 </td>

@@ -2,16 +2,16 @@
 /** @jsxImportSource hono/jsx */
 // The confirmation step as a page, for browsers without the script (with it, a dialog opens instead).
 import type { QueueJob } from '../../queue/index.ts';
-import { dashboardPaths } from '../paths.ts';
 import { shortId } from '../views/format.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
 import { Badge, CsrfField } from '../views/ui.tsx';
 import { CONFIRM_TEXT } from './queue-job.tsx';
 
 export function ConfirmPage(props: { shell: Shell; job: QueueJob; action: 'cancel' | 'retry' }) {
+  const paths = props.shell.paths;
   const text = CONFIRM_TEXT[props.action];
   const { job } = props;
-  const target = props.action === 'cancel' ? dashboardPaths.cancel(job.id) : dashboardPaths.retry(job.id);
+  const target = props.action === 'cancel' ? paths.cancel(job.id) : paths.retry(job.id);
   return (
     <Layout shell={props.shell} title={text.title} section="queue">
       <section class="panel confirm-panel" aria-labelledby="confirm-title">
@@ -25,7 +25,7 @@ export function ConfirmPage(props: { shell: Shell; job: QueueJob; action: 'cance
           <button type="submit" class={props.action === 'cancel' ? 'button button-danger' : 'button'}>
             {text.confirm}
           </button>
-          <a class="button button-ghost" href={dashboardPaths.queueJob(job.id)}>
+          <a class="button button-ghost" href={paths.queueJob(job.id)}>
             {text.keep}
           </a>
         </form>

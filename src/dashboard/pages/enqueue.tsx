@@ -3,7 +3,6 @@
 // The enqueue form: a job type, its JSON payload (checked by the job's own zod schema on submit,
 // errors shown next to the field) and a few envelope options.
 import type { PayloadHint } from '../data/payload-hints.ts';
-import { dashboardPaths } from '../paths.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
 import { Breadcrumbs, CsrfField, PageHeader } from '../views/ui.tsx';
 
@@ -66,13 +65,14 @@ function TextInput(props: { name: keyof EnqueueValues; values: EnqueueValues; er
 }
 
 export function EnqueuePage(props: { shell: Shell; hints: PayloadHint[]; values: EnqueueValues; errors: EnqueueErrors }) {
+  const paths = props.shell.paths;
   const { hints, values, errors } = props;
   const errorEntries = Object.entries(errors).filter(([, list]) => list?.length) as [keyof EnqueueValues, string[]][];
   const selected = hints.find((h) => h.type === values.type);
   const payloadInvalid = Boolean(errors.payload?.length);
   return (
     <Layout shell={props.shell} title="Enqueue a job" section="queue">
-      <Breadcrumbs trail={[{ href: dashboardPaths.queue, label: 'Queue' }]} current="Enqueue" />
+      <Breadcrumbs trail={[{ href: paths.queue, label: 'Queue' }]} current="Enqueue" />
       <PageHeader title="Enqueue a job" subtitle="The payload is checked by the job's own schema before anything is stored." />
       {errorEntries.length ? (
         <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1} id="error-summary">
@@ -88,7 +88,7 @@ export function EnqueuePage(props: { shell: Shell; hints: PayloadHint[]; values:
           </ul>
         </div>
       ) : null}
-      <form method="post" action={dashboardPaths.enqueue} class="panel form-panel" id="enqueue-form" novalidate>
+      <form method="post" action={paths.enqueue} class="panel form-panel" id="enqueue-form" novalidate>
         <CsrfField token={props.shell.csrf!} />
         <div class="field">
           <label for="e-type">Job type</label>
@@ -153,7 +153,7 @@ export function EnqueuePage(props: { shell: Shell; hints: PayloadHint[]; values:
           <button type="submit" class="button">
             Enqueue job
           </button>
-          <a href={dashboardPaths.queue} class="button button-ghost">
+          <a href={paths.queue} class="button button-ghost">
             Cancel
           </a>
         </div>

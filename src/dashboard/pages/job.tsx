@@ -4,10 +4,10 @@
 // recent runs.
 import type { JobRun } from '../../runs/types.ts';
 import type { JobStatus } from '../../scheduler/status.ts';
-import { dashboardPaths, queryString } from '../paths.ts';
+import { queryString, type DashboardPaths } from '../paths.ts';
 import { DurationChart, durationStats } from '../views/chart.tsx';
 import { formatDuration } from '../views/format.ts';
-import { Layout, type NavSection, type Shell } from '../views/layout.tsx';
+import { Layout, viewOnlyReason, type NavSection, type Shell } from '../views/layout.tsx';
 import { Badge, Breadcrumbs, Facts, Live, PageHeader, Panel, PanelLink, Time } from '../views/ui.tsx';
 import { RunNowButton, RunsTable } from './common.tsx';
 
@@ -60,18 +60,19 @@ export function successRate(runs: readonly JobRun[]): SuccessRate {
  * Where a job lives in the navigation: a scheduled job is on the overview, a queue-only job type
  * under the queue, and a job known only from its runs (no job file now) under the run history.
  */
-export function homeOf(model: Pick<JobPageModel, 'status' | 'queue'>): { section: NavSection; crumb: { href: string; label: string } } {
-  if (model.status) return { section: 'overview', crumb: { href: dashboardPaths.overview, label: 'Overview' } };
-  if (model.queue) return { section: 'queue', crumb: { href: dashboardPaths.queue, label: 'Queue' } };
-  return { section: 'runs', crumb: { href: dashboardPaths.runs, label: 'Runs' } };
+export function homeOf(model: Pick<JobPageModel, 'status' | 'queue'>, paths: DashboardPaths): { section: NavSection; crumb: { href: string; label: string } } {
+  if (model.status) return { section: 'overview', crumb: { href: paths.overview, label: 'Overview' } };
+  if (model.queue) return { section: 'queue', crumb: { href: paths.queue, label: 'Queue' } };
+  return { section: 'runs', crumb: { href: paths.runs, label: 'Runs' } };
 }
 
 export function JobPage(props: { shell: Shell; model: JobPageModel }) {
+  const paths = props.shell.paths;
   const { model, shell } = props;
   const status = model.status;
   const stats = durationStats(model.runs);
   const rate = successRate(model.runs);
-  const home = homeOf(model);
+  const home = homeOf(model, paths);
   return (
     <Layout shell={shell} title={model.name} section={home.section}>
       <Breadcrumbs trail={[home.crumb]} current={model.name} />
@@ -84,18 +85,18 @@ export function JobPage(props: { shell: Shell; model: JobPageModel }) {
             {model.queue ? (
               <>
                 {status ? null : (
-                  <a class="button button-ghost" href={`${dashboardPaths.queue}${queryString({ type: model.name })}`}>
+                  <a class="button button-ghost" href={`${paths.queue}${queryString({ type: model.name })}`}>
                     Jobs in the queue
                   </a>
                 )}
-                <a class="button button-ghost" href={`${dashboardPaths.enqueue}${queryString({ type: model.name })}`}>
+                <a class="button button-ghost" href={`${paths.enqueue}${queryString({ type: model.name })}`}>
                   Enqueue
                 </a>
               </>
             ) : null}
             {status ? (
               <Live id="job-run-now" class="inline-live">
-                <RunNowButton name={model.name} csrf={shell.csrf!} back={dashboardPaths.job(model.name)} running={status.running} disabledReason={model.cannotRun} />
+                <RunNowButton paths={paths} name={model.name} csrf={shell.csrf!} back={paths.job(model.name)} running={status.running} disabledReason={viewOnlyReason(shell) ?? model.cannotRun} />
               </Live>
             ) : null}
           </>
@@ -127,17 +128,17 @@ export function JobPage(props: { shell: Shell; model: JobPageModel }) {
       </Live>
       <Panel title="Recent durations" id="chart">
         <Live id="job-chart">
-          <DurationChart runs={model.runs.slice(0, CHART_RUNS)} jobName={model.name} />
+          <DurationChart paths={paths} runs={model.runs.slice(0, CHART_RUNS)} jobName={model.name} />
         </Live>
       </Panel>
       <div class="grid-2 grid-wide-left">
         <Panel
           title="Recent runs"
           id="job-runs"
-          actions={<PanelLink href={`${dashboardPaths.runs}${queryString({ job: model.name })}`}>All runs of this job</PanelLink>}
+          actions={<PanelLink href={`${paths.runs}${queryString({ job: model.name })}`}>All runs of this job</PanelLink>}
         >
           <Live id="job-runs-table">
-            <RunsTable runs={model.runs.slice(0, 15)} caption={`Recent runs of ${model.name}`} showJob={false} />
+            <RunsTable paths={paths} runs={model.runs.slice(0, 15)} caption={`Recent runs of ${model.name}`} showJob={false} />
           </Live>
         </Panel>
         <Panel title="Settings" id="settings">

@@ -3,7 +3,6 @@
 // Full-page messages: refusals (staff token, failed CSRF check), not found, server errors. Never an
 // empty screen: each says what happened and where to go next.
 import type { Child } from 'hono/jsx';
-import { dashboardPaths } from '../paths.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
 
 export function MessagePage(props: {
@@ -15,7 +14,8 @@ export function MessagePage(props: {
   /** Refusals before sign-in use the centred sign-in look. */
   auth?: boolean;
 }) {
-  const actions = props.actions ?? [{ href: dashboardPaths.overview, label: 'Back to the overview' }];
+  const paths = props.shell.paths;
+  const actions = props.actions ?? [{ href: paths.overview, label: 'Back to the overview' }];
   return (
     <Layout shell={props.shell} title={props.title} section="none" bodyClass={props.auth ? 'auth-page' : undefined}>
       <section class={props.auth ? 'auth-card' : 'panel message-panel'} aria-labelledby="message-title">

@@ -4,9 +4,9 @@
 // queue, and what failed recently (first, so problems are the first thing an operator sees).
 import type { OverviewModel, TypeCounts } from '../data/overview.ts';
 import { QUEUE_STATUSES } from '../../queue/index.ts';
-import { dashboardPaths, queryString } from '../paths.ts';
+import { queryString, type DashboardPaths } from '../paths.ts';
 import { formatCount } from '../views/format.ts';
-import { Layout, type Shell } from '../views/layout.tsx';
+import { Layout, viewOnlyReason, type Shell } from '../views/layout.tsx';
 import { Badge, Duration, Empty, Live, PageHeader, Panel, PanelLink, TableWrap, Time, statusLabel, truncate } from '../views/ui.tsx';
 import { RunNowButton, RunsTable } from './common.tsx';
 
@@ -38,9 +38,10 @@ function SchedulerCard(props: { model: OverviewModel }) {
   );
 }
 
-function QueueStat(props: { status: (typeof QUEUE_STATUSES)[number]; count: number }) {
+function QueueStat(props: { paths: DashboardPaths; status: (typeof QUEUE_STATUSES)[number]; count: number }) {
+  const { paths } = props;
   return (
-    <a class={`stat stat-link stat-${props.status}`} href={`${dashboardPaths.queue}${queryString({ status: props.status })}`}>
+    <a class={`stat stat-link stat-${props.status}`} href={`${paths.queue}${queryString({ status: props.status })}`}>
       <span class="stat-label">
         <span class={`dot dot-${props.status}`} aria-hidden="true"></span>
         {statusLabel(props.status)}
@@ -51,7 +52,9 @@ function QueueStat(props: { status: (typeof QUEUE_STATUSES)[number]; count: numb
   );
 }
 
-function Failures(props: { model: OverviewModel }) {
+function Failures(props: { paths: DashboardPaths; model: OverviewModel }) {
+  const { paths } = props;
+  // The model's links are mount-relative (data/overview.ts builds them without a request).
   const failures = props.model.failures;
   if (failures.length === 0) {
     return (
@@ -70,7 +73,7 @@ function Failures(props: { model: OverviewModel }) {
           <li class="failure">
             <Badge status={f.status} />
             <div class="failure-body">
-              <a href={f.href} class="failure-title">
+              <a href={paths.under(f.href)} class="failure-title">
                 <span class="mono">{f.name}</span>
                 <span class="muted"> · {f.kind === 'run' ? 'scheduled run' : 'queue job'}</span>
               </a>
@@ -84,7 +87,8 @@ function Failures(props: { model: OverviewModel }) {
   );
 }
 
-function ScheduledJobs(props: { model: OverviewModel; csrf: string }) {
+function ScheduledJobs(props: { paths: DashboardPaths; model: OverviewModel; csrf: string; viewOnly?: string }) {
+  const { paths } = props;
   const { scheduler } = props.model;
   if (scheduler.jobs.length === 0) {
     return <Empty title="No scheduled jobs">Add a job file with a schedule to the jobs/ folder and restart.</Empty>;
@@ -111,7 +115,7 @@ function ScheduledJobs(props: { model: OverviewModel; csrf: string }) {
           {scheduler.jobs.map((job) => (
             <tr data-job={job.name} role="row">
               <td role="cell" class="cell-job">
-                <a href={dashboardPaths.job(job.name)} class="job-name">
+                <a href={paths.job(job.name)} class="job-name">
                   {job.name}
                 </a>
                 <span class="job-description">{job.description}</span>
@@ -123,7 +127,7 @@ function ScheduledJobs(props: { model: OverviewModel; csrf: string }) {
               <td role="cell" data-label="Last run">
                 {job.lastRun ? (
                   <div class="last-run">
-                    <a href={dashboardPaths.run(job.lastRun.id)} class="row-link">
+                    <a href={paths.run(job.lastRun.id)} class="row-link">
                       <Badge status={job.lastRun.status} />
                     </a>
                     <span class="last-run-meta">
@@ -140,7 +144,7 @@ function ScheduledJobs(props: { model: OverviewModel; csrf: string }) {
                 <Time iso={job.nextRun} empty={scheduler.role === 'disabled' ? 'Not scheduled' : '—'} />
               </td>
               <td role="cell" class="actions-cell">
-                <RunNowButton name={job.name} csrf={props.csrf} back={dashboardPaths.overview} running={job.running} disabledReason={cannotRun} />
+                <RunNowButton paths={paths} name={job.name} csrf={props.csrf} back={paths.overview} running={job.running} disabledReason={props.viewOnly ?? cannotRun} />
               </td>
             </tr>
           ))}
@@ -150,11 +154,12 @@ function ScheduledJobs(props: { model: OverviewModel; csrf: string }) {
   );
 }
 
-function QueueByType(props: { rows: TypeCounts[] }) {
+function QueueByType(props: { paths: DashboardPaths; rows: TypeCounts[] }) {
+  const { paths } = props;
   if (props.rows.length === 0) {
     return (
       <Empty title="The queue is empty">
-        Nothing has been enqueued yet. <a href={dashboardPaths.enqueue}>Enqueue a job</a> to try it.
+        Nothing has been enqueued yet. <a href={paths.enqueue}>Enqueue a job</a> to try it.
       </Empty>
     );
   }
@@ -179,7 +184,7 @@ function QueueByType(props: { rows: TypeCounts[] }) {
           {props.rows.map((row) => (
             <tr>
               <th scope="row">
-                <a href={`${dashboardPaths.queue}${queryString({ type: row.type })}`} class="mono-link">
+                <a href={`${paths.queue}${queryString({ type: row.type })}`} class="mono-link">
                   {row.type}
                 </a>
               </th>
@@ -188,7 +193,7 @@ function QueueByType(props: { rows: TypeCounts[] }) {
                   {row.counts[s] === 0 ? (
                     '0'
                   ) : (
-                    <a href={`${dashboardPaths.queue}${queryString({ type: row.type, status: s })}`}>{formatCount(row.counts[s])}</a>
+                    <a href={`${paths.queue}${queryString({ type: row.type, status: s })}`}>{formatCount(row.counts[s])}</a>
                   )}
                 </td>
               ))}
@@ -202,6 +207,7 @@ function QueueByType(props: { rows: TypeCounts[] }) {
 }
 
 export function OverviewPage(props: { shell: Shell; model: OverviewModel }) {
+  const paths = props.shell.paths;
   const { model, shell } = props;
   const s = model.scheduler;
   return (
@@ -210,7 +216,7 @@ export function OverviewPage(props: { shell: Shell; model: OverviewModel }) {
         title="Overview"
         subtitle={`${s.jobs.length} scheduled ${s.jobs.length === 1 ? 'job' : 'jobs'} · ${formatCount(model.queueTotal)} queue jobs · cron in ${s.timezone}`}
         actions={
-          <a class="button" href={dashboardPaths.enqueue}>
+          <a class="button" href={paths.enqueue}>
             <span class="icon-plus" aria-hidden="true"></span>Enqueue a job
           </a>
         }
@@ -218,37 +224,37 @@ export function OverviewPage(props: { shell: Shell; model: OverviewModel }) {
       <Live id="overview-stats" class="stats">
         <SchedulerCard model={model} />
         {QUEUE_STATUSES.map((status) => (
-          <QueueStat status={status} count={model.queueCounts[status]} />
+          <QueueStat paths={paths} status={status} count={model.queueCounts[status]} />
         ))}
       </Live>
       <Live id="overview-failures">
-        <Failures model={model} />
+        <Failures paths={paths} model={model} />
       </Live>
       <Panel
         title="Scheduled jobs"
         id="scheduled"
-        actions={<PanelLink href={dashboardPaths.runs}>Run history</PanelLink>}
+        actions={<PanelLink href={paths.runs}>Run history</PanelLink>}
       >
         <Live id="scheduled-jobs">
-          <ScheduledJobs model={model} csrf={shell.csrf!} />
+          <ScheduledJobs paths={paths} model={model} csrf={shell.csrf!} viewOnly={viewOnlyReason(shell)} />
         </Live>
       </Panel>
       <Panel
         title="Recent runs"
         id="recent"
-        actions={<PanelLink href={dashboardPaths.runs}>All runs</PanelLink>}
+        actions={<PanelLink href={paths.runs}>All runs</PanelLink>}
       >
         <Live id="recent-runs">
-          <RunsTable runs={model.recentRuns} caption="Recent runs" emptyBody="Runs appear here as soon as a job starts." />
+          <RunsTable paths={paths} runs={model.recentRuns} caption="Recent runs" emptyBody="Runs appear here as soon as a job starts." />
         </Live>
       </Panel>
       <Panel
         title="Queue by type"
         id="queue-types"
-        actions={<PanelLink href={dashboardPaths.queue}>Queue</PanelLink>}
+        actions={<PanelLink href={paths.queue}>Queue</PanelLink>}
       >
         <Live id="queue-by-type">
-          <QueueByType rows={model.byType} />
+          <QueueByType paths={paths} rows={model.byType} />
         </Live>
       </Panel>
     </Layout>

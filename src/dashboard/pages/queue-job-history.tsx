@@ -4,7 +4,7 @@
 // carry the queue's attempt number within their round ("attempt 1 of 3"), with a "Retried by hand"
 // marker between rounds: a manual retry resets the attempt counter, so the number alone is ambiguous.
 import type { AttemptHistory, ErrorInHistory, RunInHistory } from '../data/attempt-history.ts';
-import { dashboardPaths } from '../paths.ts';
+import type { DashboardPaths } from '../paths.ts';
 import { Badge, Duration, Empty, TableWrap, Time, truncate } from '../views/ui.tsx';
 
 const RETRIED = 'Retried by hand';
@@ -51,7 +51,8 @@ export function ErrorLog(props: { history: AttemptHistory; maxAttempts: number }
   );
 }
 
-export function AttemptsTable(props: { history: AttemptHistory; maxAttempts: number }) {
+export function AttemptsTable(props: { paths: DashboardPaths; history: AttemptHistory; maxAttempts: number }) {
+  const { paths } = props;
   const { runs } = props.history;
   if (runs.length === 0) return <Empty title="No attempts yet">Each attempt is recorded as a run once a worker picks the job up.</Empty>;
   const rows = runs.slice().reverse(); // newest first
@@ -76,7 +77,7 @@ export function AttemptsTable(props: { history: AttemptHistory; maxAttempts: num
             <>
               <tr data-run-id={item.run.id} id={`run-${item.number}`}>
                 <th scope="row" class="nowrap">
-                  <a href={dashboardPaths.run(item.run.id)}>{`Run ${item.number}`}</a>
+                  <a href={paths.run(item.run.id)}>{`Run ${item.number}`}</a>
                 </th>
                 <td class={item.counted ? 'nowrap' : 'nowrap cell-muted'}>{attemptLabel(item, props.maxAttempts)}</td>
                 <td>

@@ -5,10 +5,10 @@
 // marked: see data/attempt-history.ts).
 import type { QueueJob } from '../../queue/index.ts';
 import type { JobRun } from '../../runs/types.ts';
-import { dashboardPaths } from '../paths.ts';
+import type { DashboardPaths } from '../paths.ts';
 import { attemptHistory } from '../data/attempt-history.ts';
 import { formatCount, plural, shortId } from '../views/format.ts';
-import { Layout, type Shell } from '../views/layout.tsx';
+import { Layout, viewOnlyReason, type Shell } from '../views/layout.tsx';
 import { Badge, Breadcrumbs, CsrfField, Facts, JsonBlock, Live, OutcomeNote, PageHeader, Panel, Time } from '../views/ui.tsx';
 import { AttemptsTable, ErrorLog } from './queue-job-history.tsx';
 
@@ -84,19 +84,20 @@ function ProgressPanel(props: { job: QueueJob }) {
  * the confirmation page, so without the script it still works; the script opens the dialog named
  * by data-dialog instead.
  */
-function Actions(props: { job: QueueJob }) {
+function Actions(props: { paths: DashboardPaths; job: QueueJob }) {
+  const { paths } = props;
   const { job } = props;
   return (
     <div class="button-row">
       {canCancel(job) ? (
-        <form method="get" action={dashboardPaths.cancel(job.id)} class="inline-form">
+        <form method="get" action={paths.cancel(job.id)} class="inline-form">
           <button type="submit" class="button button-danger" data-dialog="cancel-dialog" aria-haspopup="dialog" id="cancel-button">
             Cancel job
           </button>
         </form>
       ) : null}
       {canRetry(job) ? (
-        <form method="get" action={dashboardPaths.retry(job.id)} class="inline-form">
+        <form method="get" action={paths.retry(job.id)} class="inline-form">
           <button type="submit" class="button" data-dialog="retry-dialog" aria-haspopup="dialog" id="retry-button">
             Retry job
           </button>
@@ -164,16 +165,19 @@ function ConfirmDialog(props: { id: string; action: string; text: (typeof CONFIR
 }
 
 export function QueueJobPage(props: { shell: Shell; model: QueueJobPageModel }) {
+  const paths = props.shell.paths;
   const { job, attempts } = props.model;
   const csrf = props.shell.csrf!;
+  // Viewers get no cancel or retry controls (the server refuses them anyway).
+  const viewOnly = viewOnlyReason(props.shell) !== undefined;
   const env = job.envelope;
   const history = attemptHistory(job, attempts);
   return (
     <Layout shell={props.shell} title={`${job.type} ${shortId(job.id)}`} section="queue">
       <Breadcrumbs
         trail={[
-          { href: dashboardPaths.queue, label: 'Queue' },
-          { href: `${dashboardPaths.queue}?type=${encodeURIComponent(job.type)}`, label: job.type },
+          { href: paths.queue, label: 'Queue' },
+          { href: `${paths.queue}?type=${encodeURIComponent(job.type)}`, label: job.type },
         ]}
         current={shortId(job.id)}
       />
@@ -186,7 +190,7 @@ export function QueueJobPage(props: { shell: Shell; model: QueueJobPageModel }) 
             </>
           }
           subtitle={<span class="mono muted small">{job.id}</span>}
-          actions={<Actions job={job} />}
+          actions={viewOnly ? undefined : <Actions paths={paths} job={job} />}
         />
         <ProgressPanel job={job} />
         <LastError job={job} />
@@ -238,11 +242,15 @@ export function QueueJobPage(props: { shell: Shell; model: QueueJobPageModel }) 
       </Panel>
       <Panel title="Attempts" id="attempts">
         <Live id="queue-job-attempts">
-          <AttemptsTable history={history} maxAttempts={job.maxAttempts} />
+          <AttemptsTable paths={paths} history={history} maxAttempts={job.maxAttempts} />
         </Live>
       </Panel>
-      <ConfirmDialog id="cancel-dialog" action={dashboardPaths.cancel(job.id)} text={CONFIRM_TEXT.cancel} csrf={csrf} danger />
-      <ConfirmDialog id="retry-dialog" action={dashboardPaths.retry(job.id)} text={CONFIRM_TEXT.retry} csrf={csrf} />
+      {viewOnly ? null : (
+        <>
+          <ConfirmDialog id="cancel-dialog" action={paths.cancel(job.id)} text={CONFIRM_TEXT.cancel} csrf={csrf} danger />
+          <ConfirmDialog id="retry-dialog" action={paths.retry(job.id)} text={CONFIRM_TEXT.retry} csrf={csrf} />
+        </>
+      )}
     </Layout>
   );
 }

@@ -3,7 +3,7 @@
 // The queue: jobs newest first, by status (tabs with live counts) and type, a page at a time.
 import { QUEUE_STATUSES, type QueueCounts, type QueueJob } from '../../queue/index.ts';
 import { QUEUE_PAGE_SIZE, type QueueQuery } from '../data/filters.ts';
-import { dashboardPaths, queryString } from '../paths.ts';
+import { queryString, type DashboardPaths } from '../paths.ts';
 import { formatCount, shortId } from '../views/format.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
 import { Badge, Empty, FilterProblems, Live, PageHeader, Pagination, Panel, SelectField, TableWrap, Time, statusLabel, truncate } from '../views/ui.tsx';
@@ -33,13 +33,14 @@ function ProgressCell(props: { job: QueueJob }) {
   );
 }
 
-function StatusTabs(props: { model: QueuePageModel }) {
+function StatusTabs(props: { paths: DashboardPaths; model: QueuePageModel }) {
+  const { paths } = props;
   const { query, counts } = props.model;
   const all = QUEUE_STATUSES.reduce((n, s) => n + counts[s], 0);
   const tab = (status: string | undefined, label: string, count: number) => (
     <li>
       <a
-        href={`${dashboardPaths.queue}${queryString({ status, type: query.type })}`}
+        href={`${paths.queue}${queryString({ status, type: query.type })}`}
         class="tab"
         aria-current={query.status === status ? 'page' : undefined}
       >
@@ -58,7 +59,8 @@ function StatusTabs(props: { model: QueuePageModel }) {
   );
 }
 
-function JobsTable(props: { jobs: QueueJob[] }) {
+function JobsTable(props: { paths: DashboardPaths; jobs: QueueJob[] }) {
+  const { paths } = props;
   return (
     <TableWrap label="Queue jobs">
       <table class="table">
@@ -80,7 +82,7 @@ function JobsTable(props: { jobs: QueueJob[] }) {
           {props.jobs.map((job) => (
             <tr data-queue-job={job.id}>
               <td>
-                <a href={dashboardPaths.queueJob(job.id)} class="mono-link" title={job.id}>
+                <a href={paths.queueJob(job.id)} class="mono-link" title={job.id}>
                   {shortId(job.id)}
                 </a>
               </td>
@@ -105,6 +107,7 @@ function JobsTable(props: { jobs: QueueJob[] }) {
 }
 
 export function QueuePage(props: { shell: Shell; model: QueuePageModel }) {
+  const paths = props.shell.paths;
   const { model } = props;
   const { query } = model;
   const base = { status: query.status, type: query.type };
@@ -118,15 +121,15 @@ export function QueuePage(props: { shell: Shell; model: QueuePageModel }) {
         title="Queue"
         subtitle="Jobs enqueued from the API, from application code or from here, newest first."
         actions={
-          <a class="button" href={`${dashboardPaths.enqueue}${queryString({ type: query.type })}`}>
+          <a class="button" href={`${paths.enqueue}${queryString({ type: query.type })}`}>
             <span class="icon-plus" aria-hidden="true"></span>Enqueue a job
           </a>
         }
       />
       <Live id="queue-tabs">
-        <StatusTabs model={model} />
+        <StatusTabs paths={paths} model={model} />
       </Live>
-      <form method="get" action={dashboardPaths.queue} class="filters filters-inline" aria-label="Filter queue jobs">
+      <form method="get" action={paths.queue} class="filters filters-inline" aria-label="Filter queue jobs">
         {query.status ? <input type="hidden" name="status" value={query.status} /> : null}
         <SelectField id="q-type" name="type" label="Type" value={query.type} anyLabel="All types" options={types.map((t) => ({ value: t, label: t }))} />
         <div class="filter-actions">
@@ -134,7 +137,7 @@ export function QueuePage(props: { shell: Shell; model: QueuePageModel }) {
             Apply
           </button>
           {query.type ? (
-            <a class="button button-ghost" href={`${dashboardPaths.queue}${queryString({ status: query.status })}`}>
+            <a class="button button-ghost" href={`${paths.queue}${queryString({ status: query.status })}`}>
               Clear type
             </a>
           ) : null}
@@ -147,19 +150,19 @@ export function QueuePage(props: { shell: Shell; model: QueuePageModel }) {
             <Empty title={model.total === 0 && !query.status && !query.type ? 'The queue is empty' : 'No jobs match'}>
               {model.total === 0 && !query.status && !query.type ? (
                 <>
-                  Nothing has been enqueued yet. <a href={dashboardPaths.enqueue}>Enqueue a job</a> to see it run.
+                  Nothing has been enqueued yet. <a href={paths.enqueue}>Enqueue a job</a> to see it run.
                 </>
               ) : (
                 'Try another status or type.'
               )}
             </Empty>
           ) : (
-            <JobsTable jobs={model.jobs} />
+            <JobsTable paths={paths} jobs={model.jobs} />
           )}
           <Pagination
             summary={model.total === 0 ? 'No jobs' : `${formatCount(first)}–${formatCount(last)} of ${formatCount(model.total)} · page ${query.page} of ${pages}`}
-            prev={query.page > 1 ? `${dashboardPaths.queue}${queryString({ ...base, page: query.page - 1 > 1 ? query.page - 1 : undefined })}` : undefined}
-            next={query.page < pages ? `${dashboardPaths.queue}${queryString({ ...base, page: query.page + 1 })}` : undefined}
+            prev={query.page > 1 ? `${paths.queue}${queryString({ ...base, page: query.page - 1 > 1 ? query.page - 1 : undefined })}` : undefined}
+            next={query.page < pages ? `${paths.queue}${queryString({ ...base, page: query.page + 1 })}` : undefined}
           />
         </Live>
       </Panel>

@@ -2,9 +2,8 @@
 /** @jsxImportSource hono/jsx */
 // One run: when, how long, how it ended, what it returned, its error, and its queue job if any.
 import type { JobRun } from '../../runs/types.ts';
-import { dashboardPaths } from '../paths.ts';
 import { shortId } from '../views/format.ts';
-import { Layout, type Shell } from '../views/layout.tsx';
+import { Layout, viewOnlyReason, type Shell } from '../views/layout.tsx';
 import { Badge, Breadcrumbs, Duration, Facts, JsonBlock, Live, OutcomeNote, PageHeader, Panel, Time } from '../views/ui.tsx';
 import { RunNowButton, triggerLabel } from './common.tsx';
 
@@ -35,13 +34,14 @@ function Outcome(props: { run: JobRun }) {
 }
 
 export function RunPage(props: { shell: Shell; model: RunPageModel }) {
+  const paths = props.shell.paths;
   const { run } = props.model;
   return (
     <Layout shell={props.shell} title={`Run of ${run.name}`} section="runs">
       <Breadcrumbs
         trail={[
-          { href: dashboardPaths.runs, label: 'Runs' },
-          { href: dashboardPaths.job(run.name), label: run.name },
+          { href: paths.runs, label: 'Runs' },
+          { href: paths.job(run.name), label: run.name },
         ]}
         current={shortId(run.id)}
       />
@@ -56,7 +56,7 @@ export function RunPage(props: { shell: Shell; model: RunPageModel }) {
           subtitle={<span class="mono muted small">{run.id}</span>}
           actions={
             props.model.canRunAgain ? (
-              <RunNowButton name={run.name} csrf={props.shell.csrf!} back={dashboardPaths.run(run.id)} running={props.model.jobRunning} />
+              <RunNowButton paths={paths} name={run.name} csrf={props.shell.csrf!} back={paths.run(run.id)} running={props.model.jobRunning} disabledReason={viewOnlyReason(props.shell)} />
             ) : undefined
           }
         />
@@ -76,8 +76,8 @@ export function RunPage(props: { shell: Shell; model: RunPageModel }) {
           <Panel title="Context" id="context">
             <Facts
               items={[
-                ['Job', <a href={dashboardPaths.job(run.name)} class="mono-link">{run.name}</a>],
-                ['Queue job', run.jobId ? <a href={dashboardPaths.queueJob(run.jobId)} class="mono-link">{run.jobId}</a> : <span class="muted">— (not a queue run)</span>],
+                ['Job', <a href={paths.job(run.name)} class="mono-link">{run.name}</a>],
+                ['Queue job', run.jobId ? <a href={paths.queueJob(run.jobId)} class="mono-link">{run.jobId}</a> : <span class="muted">— (not a queue run)</span>],
                 ['Trace id', run.traceId ? <code class="mono">{run.traceId}</code> : <span class="muted">—</span>],
                 ['Run id', <code class="mono">{run.id}</code>],
               ]}

@@ -4,7 +4,7 @@
 import type { JobRun } from '../../runs/types.ts';
 import { RUN_STATUSES } from '../../runs/types.ts';
 import { RUN_TRIGGERS, RUNS_PAGE_SIZE, toUtcLocal, type RunsQuery } from '../data/filters.ts';
-import { dashboardPaths, queryString } from '../paths.ts';
+import { queryString, type DashboardPaths } from '../paths.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
 import { FilterProblems, Live, PageHeader, Pagination, Panel, SelectField, statusLabel } from '../views/ui.tsx';
 import { RunsTable, triggerLabel } from './common.tsx';
@@ -27,14 +27,15 @@ function filterParams(q: RunsQuery) {
   return { job: q.job, status: q.status, trigger: q.trigger, from: q.from, to: q.to };
 }
 
-function Filters(props: { model: RunsPageModel }) {
+function Filters(props: { paths: DashboardPaths; model: RunsPageModel }) {
+  const { paths } = props;
   const { query, jobNames, now } = props.model;
   const names = query.job && !jobNames.includes(query.job) ? [...jobNames, query.job] : jobNames;
   const active = Object.values(filterParams(query)).some((v) => v !== undefined);
   return (
     // Two rows: the fields (they wrap by width, the time fields wide enough for a full date and
     // time), then the buttons and the quick ranges. Buttons never stack: "Clear" sits beside "Apply".
-    <form method="get" action={dashboardPaths.runs} class="run-filters" aria-label="Filter runs">
+    <form method="get" action={paths.runs} class="run-filters" aria-label="Filter runs">
       <div class="run-filter-fields">
         <SelectField id="f-job" name="job" label="Job" value={query.job} anyLabel="All jobs" options={names.map((n) => ({ value: n, label: n }))} />
         <SelectField id="f-status" name="status" label="Status" value={query.status} anyLabel="Any status" options={RUN_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))} />
@@ -54,7 +55,7 @@ function Filters(props: { model: RunsPageModel }) {
             Apply filters
           </button>
           {active ? (
-            <a href={dashboardPaths.runs} class="button button-ghost">
+            <a href={paths.runs} class="button button-ghost">
               Clear
             </a>
           ) : null}
@@ -62,7 +63,7 @@ function Filters(props: { model: RunsPageModel }) {
         <p class="presets">
           <span class="muted">Quick range:</span>
           {PRESETS.map((p) => (
-            <a href={`${dashboardPaths.runs}${queryString({ ...filterParams(query), from: toUtcLocal(now - p.ms), to: undefined })}`}>{p.label}</a>
+            <a href={`${paths.runs}${queryString({ ...filterParams(query), from: toUtcLocal(now - p.ms), to: undefined })}`}>{p.label}</a>
           ))}
         </p>
       </div>
@@ -71,6 +72,7 @@ function Filters(props: { model: RunsPageModel }) {
 }
 
 export function RunsPage(props: { shell: Shell; model: RunsPageModel }) {
+  const paths = props.shell.paths;
   const { model } = props;
   const { query } = model;
   const base = filterParams(query);
@@ -81,12 +83,12 @@ export function RunsPage(props: { shell: Shell; model: RunsPageModel }) {
     <Layout shell={props.shell} title="Runs" section="runs">
       <PageHeader title="Run history" subtitle="Every run of every job: scheduled, manual, catch-up and queue attempts, newest first." />
       <Panel title="Filters" id="filters" headingLevel={2}>
-        <Filters model={model} />
+        <Filters paths={paths} model={model} />
         <FilterProblems problems={query.problems} />
       </Panel>
       <Panel title="Runs" id="runs">
         <Live id="runs-table">
-          <RunsTable
+          <RunsTable paths={paths}
             runs={model.runs}
             caption="Runs matching the filters"
             emptyTitle={Object.values(base).some(Boolean) ? 'No runs match these filters' : 'No runs yet'}
@@ -94,8 +96,8 @@ export function RunsPage(props: { shell: Shell; model: RunsPageModel }) {
           />
           <Pagination
             summary={summary}
-            prev={query.page > 1 ? `${dashboardPaths.runs}${queryString({ ...base, page: query.page - 1 > 1 ? query.page - 1 : undefined })}` : undefined}
-            next={model.hasMore ? `${dashboardPaths.runs}${queryString({ ...base, page: query.page + 1 })}` : undefined}
+            prev={query.page > 1 ? `${paths.runs}${queryString({ ...base, page: query.page - 1 > 1 ? query.page - 1 : undefined })}` : undefined}
+            next={model.hasMore ? `${paths.runs}${queryString({ ...base, page: query.page + 1 })}` : undefined}
             prevLabel="Newer"
             nextLabel="Older"
           />

@@ -3,7 +3,6 @@
 // Sign-in: paste a token from `npm run token` (or open the link it prints: the script fills the
 // form from the #token= fragment, which never reaches the server's logs, and submits it).
 import type { Session } from '../security/session.ts';
-import { dashboardPaths } from '../paths.ts';
 import { Layout, type Shell } from '../views/layout.tsx';
 
 export const SIGN_IN_REASONS = {
@@ -24,6 +23,7 @@ export function SignInPage(props: {
   next?: string;
   signedInAs?: Session;
 }) {
+  const paths = props.shell.paths;
   const notice = props.reason ? SIGN_IN_REASONS[props.reason] : undefined;
   return (
     <Layout shell={props.shell} title="Sign in" section="none" bodyClass="auth-page">
@@ -38,10 +38,10 @@ export function SignInPage(props: {
         {props.signedInAs ? (
           <p class="notice notice-info">
             You are signed in as <strong>{props.signedInAs.sub}</strong> ({props.signedInAs.role}).{' '}
-            <a href={dashboardPaths.overview}>Go to the dashboard</a>
+            <a href={paths.overview}>Go to the dashboard</a>
           </p>
         ) : null}
-        <form method="post" action={dashboardPaths.signIn} id="sign-in-form" class="auth-form">
+        <form method="post" action={paths.signIn} id="sign-in-form" class="auth-form">
           {props.next ? <input type="hidden" name="next" value={props.next} /> : null}
           <div class="field">
             <label for="token">Access token</label>

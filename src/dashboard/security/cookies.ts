@@ -1,5 +1,6 @@
 // The session cookie: HttpOnly (no script reads it), SameSite=Strict (never sent on cross-site
-// requests), Path=/dashboard (the API does not accept it anyway: it takes bearer tokens only),
+// requests), Path=<base> (where the dashboard is mounted, or / at the root; the API does not accept
+// it anyway: it takes bearer tokens only),
 // Secure whenever the browser reached us over https (Replit's proxy says so in x-forwarded-proto).
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -7,7 +8,11 @@ import { isHttps } from './origin.ts';
 import type { Session } from './session.ts';
 
 const SESSION_COOKIE = 'nightshift_session';
-const PATH = '/dashboard';
+
+/** The dashboard's cookies go back to its own pages only: Path is its base path ('/' at the root). */
+export function dashboardCookiePath(c: Context): string {
+  return (c.get('basePath') as string | undefined) || '/';
+}
 
 export function readSessionCookie(c: Context): string | undefined {
   return getCookie(c, SESSION_COOKIE);
@@ -16,7 +21,7 @@ export function readSessionCookie(c: Context): string | undefined {
 /** Max-Age is the session's lifetime, from its own timestamps (not the clock now: stable to the second). */
 export function setSessionCookie(c: Context, value: string, session: Pick<Session, 'iat' | 'exp'>): void {
   setCookie(c, SESSION_COOKIE, value, {
-    path: PATH,
+    path: dashboardCookiePath(c),
     httpOnly: true,
     sameSite: 'Strict',
     secure: isHttps(c),
@@ -25,5 +30,5 @@ export function setSessionCookie(c: Context, value: string, session: Pick<Sessio
 }
 
 export function clearSessionCookie(c: Context): void {
-  deleteCookie(c, SESSION_COOKIE, { path: PATH, httpOnly: true, sameSite: 'Strict', secure: isHttps(c) });
+  deleteCookie(c, SESSION_COOKIE, { path: dashboardCookiePath(c), httpOnly: true, sameSite: 'Strict', secure: isHttps(c) });
 }

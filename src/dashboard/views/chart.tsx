@@ -5,7 +5,7 @@
 // marks the median (its value is in the legend below). Screen readers get a title and a summary, and everyone gets the numbers as a
 // table below it.
 import type { JobRun } from '../../runs/types.ts';
-import { dashboardPaths } from '../paths.ts';
+import type { DashboardPaths } from '../paths.ts';
 import { axisUnitFor, formatAxisValue, formatDuration, formatTime, type AxisUnit } from './format.ts';
 import { Badge, TableWrap, Time } from './ui.tsx';
 
@@ -108,7 +108,7 @@ export function timeLabels(startedAt: readonly string[], bars: { left: number; r
   ];
 }
 
-export function DurationChart(props: { runs: readonly JobRun[]; jobName: string }) {
+export function DurationChart(props: { paths: DashboardPaths; runs: readonly JobRun[]; jobName: string }) {
   const runs = props.runs.filter((r) => r.durationMs !== null && r.status !== 'skipped').slice().reverse(); // oldest first
   const stats = durationStats(runs);
   if (!stats) return <p class="muted">No finished runs yet: the chart appears after the first one.</p>;
@@ -163,7 +163,7 @@ export function DurationChart(props: { runs: readonly JobRun[]; jobName: string 
         ))}
       </svg>
       <ChartLegend medianMs={stats.median} />
-      <ChartData runs={runs} jobName={props.jobName} />
+      <ChartData paths={props.paths} runs={runs} jobName={props.jobName} />
     </figure>
   );
 }
@@ -189,7 +189,8 @@ function ChartLegend(props: { medianMs: number }) {
 }
 
 /** The same runs as a table, for screen readers and anyone who wants the numbers. */
-function ChartData(props: { runs: readonly JobRun[]; jobName: string }) {
+function ChartData(props: { paths: DashboardPaths; runs: readonly JobRun[]; jobName: string }) {
+  const { paths } = props;
   return (
     <details class="chart-data" id={`chart-data-${props.jobName}`}>
       <summary>Show the chart's data as a table</summary>
@@ -209,7 +210,7 @@ function ChartData(props: { runs: readonly JobRun[]; jobName: string }) {
             {props.runs.map((run) => (
               <tr>
                 <td>
-                  <a href={dashboardPaths.run(run.id)}>
+                  <a href={paths.run(run.id)}>
                     <Time iso={run.startedAt} />
                   </a>
                 </td>

@@ -4,8 +4,9 @@
 // message, and the stylesheets and script (no inline script or style: the CSP forbids them).
 import type { Child } from 'hono/jsx';
 import type { Assets } from '../assets.ts';
+import { canAct, type AuthPrincipal } from '../../http/auth/principal.ts';
 import type { Flash } from '../flash.ts';
-import { dashboardPaths } from '../paths.ts';
+import type { DashboardPaths } from '../paths.ts';
 import type { Session } from '../security/session.ts';
 import { CsrfField } from './ui.tsx';
 
@@ -27,17 +28,30 @@ export type NavSection = 'overview' | 'runs' | 'queue' | 'none';
 
 export interface Shell {
   assets: Assets;
+  /** URLs under the base the dashboard is mounted at, for this request. */
+  paths: DashboardPaths;
+  /** The host app authorizes (no sign-in or sign-out here); told to the script too. */
+  hostAuth?: boolean;
+  /** Who is signed in; absent on the sign-in page and refusals before it. */
+  principal?: AuthPrincipal;
+  /** The built-in sign-in's session (for its sign-out form). */
   session?: Session;
+  /** Where the API docs are, when not at '<base>/api/docs' (see DashboardOptions). */
+  apiDocs?: string;
   csrf?: string;
   flash?: Flash;
   /** JOBS_TIMEZONE, shown in the footer (cron times are in it). */
   timezone?: string;
 }
 
-const NAV: { section: NavSection; href: string; label: string }[] = [
-  { section: 'overview', href: dashboardPaths.overview, label: 'Overview' },
-  { section: 'runs', href: dashboardPaths.runs, label: 'Runs' },
-  { section: 'queue', href: dashboardPaths.queue, label: 'Queue' },
+/** Why the controls that change something are off on this page: a viewer may look but not act. */
+export const viewOnlyReason = (shell: Shell): string | undefined =>
+  shell.principal && !canAct(shell.principal) ? 'You can look but not act: this needs an admin' : undefined;
+
+const navOf = (paths: DashboardPaths): { section: NavSection; href: string; label: string }[] => [
+  { section: 'overview', href: paths.overview, label: 'Overview' },
+  { section: 'runs', href: paths.runs, label: 'Runs' },
+  { section: 'queue', href: paths.queue, label: 'Queue' },
 ];
 
 function Logo() {
@@ -70,7 +84,11 @@ export function FlashMessage(props: { flash?: Flash }) {
 
 export function Layout(props: { shell: Shell; title: string; section: NavSection; children: Child; bodyClass?: string }) {
   const { shell } = props;
-  const signedIn = shell.session !== undefined;
+  const { paths, principal } = shell;
+  const signedIn = principal !== undefined;
+  const asset = (name: string) => paths.asset(name, shell.assets.version(name));
+  // A session's role is the token's (owner or admin); a host's principal is admin or viewer.
+  const who = principal && { name: principal.actor ?? 'signed in', role: shell.session?.role ?? principal.role };
   return (
     <html lang="en">
       <head>
@@ -79,27 +97,27 @@ export function Layout(props: { shell: Shell; title: string; section: NavSection
         <meta name="color-scheme" content="light dark" />
         <meta name="referrer" content="no-referrer" />
         <title>{`${props.title} · Nightshift`}</title>
-        <link rel="icon" type="image/svg+xml" href={shell.assets.url('favicon.svg')} />
+        <link rel="icon" type="image/svg+xml" href={asset('favicon.svg')} />
         {STYLESHEETS.map((name) => (
-          <link rel="stylesheet" href={shell.assets.url(name)} />
+          <link rel="stylesheet" href={asset(name)} />
         ))}
         {shell.csrf ? <meta name="csrf-token" content={shell.csrf} /> : null}
-        <script type="module" src={shell.assets.url('dashboard.js')}></script>
+        <script type="module" src={asset('dashboard.js')}></script>
       </head>
-      <body class={props.bodyClass} data-live-interval={signedIn ? '1500' : undefined}>
+      <body class={props.bodyClass} data-live-interval={signedIn ? '1500' : undefined} data-base={paths.base} data-auth={shell.hostAuth ? 'host' : 'session'}>
         <a class="skip-link" href="#main">
           Skip to content
         </a>
         <header class="site-header">
           <div class="site-header-inner">
-            <a class="brand" href={dashboardPaths.overview}>
+            <a class="brand" href={paths.overview}>
               <Logo />
               <span>Nightshift</span>
             </a>
             {signedIn ? (
               <nav class="main-nav" aria-label="Main">
                 <ul>
-                  {NAV.map((item) => (
+                  {navOf(paths).map((item) => (
                     <li>
                       <a href={item.href} aria-current={item.section === props.section ? 'page' : undefined}>
                         {item.label}
@@ -115,16 +133,19 @@ export function Layout(props: { shell: Shell; title: string; section: NavSection
                   <span class="live-dot" aria-hidden="true"></span>
                   <span class="live-text">Live</span>
                 </span>
-                <span class="who" title={`Signed in as ${shell.session!.sub} (${shell.session!.role})`}>
-                  <span class="who-name">{shell.session!.sub}</span>
-                  <span class="who-role">{shell.session!.role}</span>
+                <span class="who" title={`Signed in as ${who!.name} (${who!.role})`}>
+                  <span class="who-name">{who!.name}</span>
+                  <span class="who-role">{who!.role}</span>
                 </span>
-                <form method="post" action={dashboardPaths.signOut} class="sign-out">
-                  <CsrfField token={shell.csrf!} />
-                  <button type="submit" class="button button-ghost button-small">
-                    Sign out
-                  </button>
-                </form>
+                {/* With a host's authorize, signing in and out is the host app's business. */}
+                {shell.session ? (
+                  <form method="post" action={paths.signOut} class="sign-out">
+                    <CsrfField token={shell.csrf!} />
+                    <button type="submit" class="button button-ghost button-small">
+                      Sign out
+                    </button>
+                  </form>
+                ) : null}
               </div>
             ) : null}
           </div>
@@ -136,7 +157,7 @@ export function Layout(props: { shell: Shell; title: string; section: NavSection
         </main>
         <footer class="site-footer">
           <span>
-            Nightshift dashboard{signedIn ? <> · <a href="/api/docs">API docs</a></> : null}
+            Nightshift dashboard{signedIn ? <> · <a href={shell.apiDocs ?? paths.apiDocs}>API docs</a></> : null}
           </span>
           {shell.timezone ? <span>Times in UTC · cron schedules in {shell.timezone}</span> : null}
         </footer>

@@ -1,14 +1,24 @@
-// Bearer JWT authentication on hono's jwt middleware (HS256 pinned, Authorization header only),
-// plus what it leaves out: a required exp and typed sub/role claims; then role checks.
+// The API's authentication: the host app's `authorize` hook when it gives one, else bearer JWTs on
+// hono's jwt middleware (HS256 pinned, Authorization header only) plus what that leaves out: a
+// required exp and typed sub/role claims. Either way it sets `principal`; role checks read that.
 import type { MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { jwt, sign, verify } from 'hono/jwt';
 import { ApiError } from '../errors.ts';
+import { principalFromClaims, principalFromHost, type AuthPrincipal, type Authorize, type PrincipalRole } from './principal.ts';
 import { claimsSchema, type Claims, type Role } from './roles.ts';
 
 export const JWT_ALG = 'HS256';
 
-export type AuthEnv = { Variables: { jwtPayload: unknown; claims: Claims } };
+/** `claims` is set for JWTs only; `principal` always. */
+export type AuthEnv = { Variables: { jwtPayload: unknown; claims: Claims; principal: AuthPrincipal } };
+
+export interface AuthOptions {
+  /** Verifies bearer JWTs; not used when `authorize` is given. */
+  jwtSecret?: string;
+  /** The host app's own authentication: when given, it alone decides (sign-in belongs to the host). */
+  authorize?: Authorize;
+}
 
 const unauthorized = (message: string) => new ApiError(401, 'UNAUTHORIZED', message);
 const MISSING_CLAIMS = 'Token must carry sub, role (owner, admin or staff) and exp';
@@ -24,23 +34,45 @@ export async function verifyClaims(token: string, secret: string): Promise<Claim
   return claims.success ? claims.data : undefined;
 }
 
-export function authenticate(secret: string): MiddlewareHandler<AuthEnv> {
-  const verifyToken = jwt({ secret, alg: JWT_ALG });
+/** A secret string (the built-in JWT check, as before) or the options. */
+export function authenticate(options: string | AuthOptions): MiddlewareHandler<AuthEnv> {
+  const { jwtSecret, authorize } = typeof options === 'string' ? { jwtSecret: options, authorize: undefined } : options;
+  if (authorize) {
+    return createMiddleware<AuthEnv>(async (c, next) => {
+      const principal = await principalFromHost(authorize, c);
+      if (!principal) throw unauthorized('The host application did not grant access');
+      c.set('principal', principal);
+      await next();
+    });
+  }
+  if (!jwtSecret) throw new Error('authenticate() needs a jwtSecret or an authorize hook');
+  const verifyToken = jwt({ secret: jwtSecret, alg: JWT_ALG });
   return createMiddleware<AuthEnv>(async (c, next) => {
     await verifyToken(c, async () => {
       const claims = claimsSchema.safeParse(c.get('jwtPayload'));
       if (!claims.success) throw unauthorized(MISSING_CLAIMS);
       c.set('claims', claims.data);
+      c.set('principal', principalFromClaims(claims.data));
       await next();
     });
   });
 }
 
+/**
+ * The principal role a list of JWT roles asks for: a list that lets staff in is open to viewers,
+ * any other (owner/admin) needs an admin. JWT principals are still checked against their exact
+ * role, so an owner-only list keeps admins out as before.
+ */
+const principalRoleFor = (roles: readonly Role[]): PrincipalRole => (roles.includes('staff') ? 'viewer' : 'admin');
+
 export function requireRole(roles: readonly Role[]): MiddlewareHandler<AuthEnv> {
+  const needed = principalRoleFor(roles);
   return createMiddleware<AuthEnv>(async (c, next) => {
+    const principal = c.get('principal');
+    if (!principal) throw unauthorized('Authentication required');
     const claims = c.get('claims');
-    if (!claims) throw unauthorized('Authentication required');
-    if (!roles.includes(claims.role)) throw new ApiError(403, 'FORBIDDEN', 'Insufficient permissions');
+    const allowed = principal.via === 'jwt' && claims ? roles.includes(claims.role) : needed === 'viewer' || principal.role === 'admin';
+    if (!allowed) throw new ApiError(403, 'FORBIDDEN', 'Insufficient permissions');
     await next();
   });
 }

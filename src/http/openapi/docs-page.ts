@@ -1,6 +1,7 @@
 // The docs page: Swagger UI from node_modules/swagger-ui-dist (never a CDN: the host may be offline)
 // plus our own initializer script. Files are read once per app, on first request, and served with
-// an ETag; a URL carrying the file's current version (?v=) may be cached for a year.
+// an ETag; a URL carrying the file's current version (?v=) may be cached for a year. Every URL on
+// the page is under the base path the docs are mounted below (see src/http/base-path.ts).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,18 +20,22 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
-/** The only files served: a fixed list, so no request can name another file. */
-const FILES: Record<string, string> = {
-  'swagger-ui.css': join(SWAGGER_DIR, 'swagger-ui.css'),
-  'swagger-ui-bundle.js': join(SWAGGER_DIR, 'swagger-ui-bundle.js'),
-  'index.css': join(SWAGGER_DIR, 'index.css'),
-  'favicon-32x32.png': join(SWAGGER_DIR, 'favicon-32x32.png'),
-  'favicon-16x16.png': join(SWAGGER_DIR, 'favicon-16x16.png'),
-  'docs.js': join(OWN_DIR, 'docs.js'),
-};
+/**
+ * The only files served: a fixed list, so no request can name another file. A Map, not an object
+ * literal: a name from the URL must never find an inherited property ("__proto__", "constructor").
+ */
+const FILES = new Map<string, string>([
+  ['swagger-ui.css', join(SWAGGER_DIR, 'swagger-ui.css')],
+  ['swagger-ui-bundle.js', join(SWAGGER_DIR, 'swagger-ui-bundle.js')],
+  ['index.css', join(SWAGGER_DIR, 'index.css')],
+  ['favicon-32x32.png', join(SWAGGER_DIR, 'favicon-32x32.png')],
+  ['favicon-16x16.png', join(SWAGGER_DIR, 'favicon-16x16.png')],
+  ['docs.js', join(OWN_DIR, 'docs.js')],
+]);
 
-const ASSETS_PATH = '/api/docs/assets/';
-const DOCUMENT_PATH = '/api/openapi.json';
+/** Below the base path ('' at the root, '/admin/jobs' when mounted there). */
+const assetsPath = (base: string) => `${base}/api/docs/assets/`;
+export const documentPath = (base: string) => `${base}/api/openapi.json`;
 
 /**
  * Scripts and styles from this origin only. Swagger UI sets style attributes and draws its icons
@@ -66,7 +71,7 @@ export class DocsAssets {
   private readonly loaded = new Map<string, Asset>();
 
   private load(name: string): Asset | undefined {
-    const path = FILES[name];
+    const path = FILES.get(name);
     if (!path) return undefined;
     let asset = this.loaded.get(name);
     if (!asset) {
@@ -79,8 +84,8 @@ export class DocsAssets {
     return asset;
   }
 
-  url(name: string): string {
-    return `${ASSETS_PATH}${name}?v=${this.load(name)!.version}`;
+  url(name: string, base: string): string {
+    return `${assetsPath(base)}${name}?v=${this.load(name)!.version}`;
   }
 
   respond(c: Context, name: string): Response {
@@ -101,25 +106,32 @@ export class DocsAssets {
     return c.body(asset.body, 200, headers);
   }
 
-  page(): string {
+  page(base: string): string {
+    const url = (name: string) => escapeAttribute(this.url(name, base));
+    const documentUrl = escapeAttribute(documentPath(base));
     return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Nightshift API</title>
-<link rel="icon" type="image/png" sizes="32x32" href="${this.url('favicon-32x32.png')}">
-<link rel="icon" type="image/png" sizes="16x16" href="${this.url('favicon-16x16.png')}">
-<link rel="stylesheet" href="${this.url('index.css')}">
-<link rel="stylesheet" href="${this.url('swagger-ui.css')}">
+<link rel="icon" type="image/png" sizes="32x32" href="${url('favicon-32x32.png')}">
+<link rel="icon" type="image/png" sizes="16x16" href="${url('favicon-16x16.png')}">
+<link rel="stylesheet" href="${url('index.css')}">
+<link rel="stylesheet" href="${url('swagger-ui.css')}">
 </head>
 <body>
-<noscript><p>This page needs JavaScript. The API description itself is at <a href="${DOCUMENT_PATH}">${DOCUMENT_PATH}</a>.</p></noscript>
-<main id="swagger-ui" data-spec-url="${DOCUMENT_PATH}"></main>
-<script src="${this.url('swagger-ui-bundle.js')}"></script>
-<script src="${this.url('docs.js')}"></script>
+<noscript><p>This page needs JavaScript. The API description itself is at <a href="${documentUrl}">${documentUrl}</a>.</p></noscript>
+<main id="swagger-ui" data-spec-url="${documentUrl}"></main>
+<script src="${url('swagger-ui-bundle.js')}"></script>
+<script src="${url('docs.js')}"></script>
 </body>
 </html>
 `;
   }
+}
+
+/** The base comes from the host's mount point (a route pattern, so it could hold '&' or quotes). */
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -182,7 +182,7 @@ export function queueRoutes(deps: AppDeps, adminOnly: ReturnType<typeof import('
   });
   app.use('*', adminOnly);
   serve(app, mount, queueApi.create, async (c, { body }, reply) => {
-    const claims = c.get('claims');
+    const actor = c.get('principal').actor;
     const { job, created } = await enqueueOr400(
       queue,
       {
@@ -192,8 +192,8 @@ export function queueRoutes(deps: AppDeps, adminOnly: ReturnType<typeof import('
         priority: body.priority,
         maxAttempts: body.maxAttempts,
         idempotencyKey: body.idempotencyKey,
-        actorId: claims.sub,
-        createdBy: claims.sub,
+        actorId: actor,
+        createdBy: actor,
         traceId: c.get('traceId'),
         requestId: c.get('requestId'),
       },
@@ -230,7 +230,7 @@ export function queueRoutes(deps: AppDeps, adminOnly: ReturnType<typeof import('
 export function enqueueRoute(deps: AppDeps) {
   const app = new Hono<Env>();
   serve(app, '/api/jobs', queueApi.enqueue, async (c, { body }, reply) => {
-    const claims = c.get('claims');
+    const actor = c.get('principal').actor;
     const traceId = c.get('traceId');
     const { job, created } = await enqueueOr400(
       deps.queue,
@@ -238,14 +238,14 @@ export function enqueueRoute(deps: AppDeps) {
         type: body.jobName,
         payload: body.payload,
         tenantId: body.tenantId,
-        actorId: body.actorId ?? claims.sub,
+        actorId: body.actorId ?? actor,
         requestId: body.requestId ?? c.get('requestId'),
         traceId,
         runAt: body.runAt,
         priority: body.priority,
         maxAttempts: body.maxAttempts,
         idempotencyKey: body.idempotencyKey,
-        createdBy: claims.sub,
+        createdBy: actor,
       },
       { type: 'jobName', payload: 'payload' },
     );
