@@ -5,6 +5,7 @@
 export { createNightshift, Nightshift, NightshiftNotStartedError, type EnqueueOptions } from './nightshift.ts';
 export { NightshiftOptionsError, type NightshiftOptions, type SqliteConnection } from './options.ts';
 export type { RoutesOptions } from './http/mount.ts';
+export type { Authorize, Principal, PrincipalRole } from './http/auth/principal.ts';
 export type { ListenOptions, Listening } from './http/listen.ts';
 
 // Job files
@@ -28,8 +29,12 @@ export { RUN_STATUSES, type FinalStatus, type JobRun, type RunFilter, type RunSt
 export type { JobScheduler, JobStatus, RunHandle, RunOutcome, SchedulerRole } from './scheduler/scheduler.ts';
 export { JobAlreadyRunningError, JobsDisabledError, SchedulerNotRunningError, UnknownJobError } from './scheduler/errors.ts';
 
-// Errors at start
-export { DatabaseOpenError } from './db/open.ts';
+// The built-in JWT sign-in (routes({ jwtSecret })): tokens, and the same check for the app's own routes
+export { signToken, authenticate, requireRole, type TokenInput } from './http/auth/auth.ts';
+export { ROLES, ADMIN_ROLES, type Role } from './http/auth/roles.ts';
+
+// SQLite, opened as Nightshift opens it (WAL, busy timeout) with one clear error for an unusable path
+export { openDatabase, DatabaseOpenError } from './db/open.ts';
 export { SchemaTooNewError } from './store/errors.ts';
 
 // Logging

@@ -83,7 +83,7 @@ export async function startRuntime(config: Config, logger: Logger = createLogger
     metricsToken: config.metricsToken,
     dashboardSessionMinutes: config.dashboardSessionMinutes,
     metrics,
-  });
+  }, { dashboardPath: '/dashboard' });
 
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));

@@ -1,5 +1,6 @@
 // What every dashboard handler shares: the app's dependencies, this app's session store, assets
 // and host hook, the typed request variables, and how a page is sent (doctype, status, no caching).
+import { baseFromMount } from '../http/base-path.ts';
 import type { Context } from 'hono';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { AppDeps } from '../http/app.ts';
@@ -33,8 +34,8 @@ export interface Dashboard {
   authorize?: Authorize;
   /** CSRF tokens for host-authorized principals (no session to tie them to). */
   hostCsrf: HostCsrf;
-  /** The footer's API docs link, when not '<base>/api/docs'. */
-  apiDocsPath?: string;
+  /** Where the dashboard sits under Nightshift's base ('' at the base itself). */
+  below: string;
 }
 
 /** Requests from the page's refresh script: they get fresh regions, and 401 instead of a redirect. */
@@ -46,7 +47,8 @@ export const pathsOf = (c: Context): DashboardPaths => dashboardPathsAt((c.get('
 
 /** The layout's inputs for a page nobody is signed in to (sign-in, refusals, early errors). */
 export function publicShell(c: Context, dash: Dashboard): Shell {
-  return { assets: dash.assets, paths: pathsOf(c), hostAuth: dash.authorize !== undefined, apiDocs: dash.apiDocsPath };
+  const paths = pathsOf(c);
+  return { assets: dash.assets, paths, hostAuth: dash.authorize !== undefined, apiDocs: `${baseFromMount(paths.base, dash.below)}/api/docs` };
 }
 
 /** The layout's inputs for a signed-in page (the flash is consumed by full page loads only). */

@@ -1,8 +1,9 @@
-// The web dashboard, a Hono sub-app the host mounts anywhere (createApp mounts it at /dashboard):
+// The web dashboard, a Hono sub-app mounted at Nightshift's base or below it (DashboardOptions.below):
 // every URL it serves or links to is under the base path it finds itself mounted at. Public: the
 // assets and the sign-in page; everything else needs a principal (handlers/guard.tsx), from the
 // built-in sign-in's session cookie or from the host's `authorize` hook, and every POST its CSRF
 // token.
+import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import type { AppDeps } from '../http/app.ts';
 import type { Authorize } from '../http/auth/principal.ts';
@@ -25,20 +26,22 @@ export interface DashboardOptions {
    */
   authorize?: Authorize;
   /**
-   * Where the footer's "API docs" link goes. Default '<base>/api/docs', where Nightshift's API sits
-   * when mounted as one sub-app; createApp serves the docs at '/api/docs' instead.
+   * Where the dashboard sits under Nightshift's base, when not at the base itself (e.g.
+   * '/dashboard'): the API, and so the footer's "API docs" link, is at '<Nightshift base>/api'.
    */
-  apiDocsPath?: string;
+  below?: string;
 }
 
 export function dashboardRoutes(deps: AppDeps, options: DashboardOptions = {}) {
+  if (!options.authorize && !deps.jwtSecret) throw new Error('The dashboard needs jwtSecret (its sign-in) or an authorize hook');
   const dash: Dashboard = {
     deps,
-    sessions: createSessionStore(deps.jwtSecret, deps.dashboardSessionMinutes),
+    // Under a host's authorize there are no sessions; the store still needs a key, never used.
+    sessions: createSessionStore(deps.jwtSecret ?? randomBytes(32).toString('hex'), deps.dashboardSessionMinutes),
     assets: loadAssets(),
     authorize: options.authorize,
     hostCsrf: createHostCsrf(),
-    apiDocsPath: options.apiDocsPath,
+    below: options.below ?? '',
   };
   const app = new Hono<DashEnv>();
   app.use('*', basePathFromMount());

@@ -1,6 +1,6 @@
-// createApp(deps): the whole HTTP API as a Hono app, with no globals, so tests build one per
-// database and call app.request() without a port.
-import { Hono } from 'hono';
+// createApp(deps, options): the engine's HTTP API, docs, metrics and dashboard as one Hono app, with no
+// globals, so tests build one per database and call app.request() without a port.
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from '../log/logger.ts';
 import type { Queue } from '../queue/index.ts';
@@ -9,6 +9,7 @@ import type { Db } from '../db/open.ts';
 import type { NightshiftStore } from '../store/types.ts';
 import { authenticate, requireRole } from './auth/auth.ts';
 import { ADMIN_ROLES } from './auth/roles.ts';
+import type { Authorize } from './auth/principal.ts';
 import { ApiError, errorBody, handleError } from './errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { i18nCacheRoutes } from './routes/i18n-cache.ts';
@@ -33,7 +34,8 @@ export interface AppDeps {
   scheduler: JobScheduler;
   queue: Queue;
   logger: Logger;
-  jwtSecret: string;
+  /** HS256 secret of the built-in JWT sign-in (not needed with an authorize hook). */
+  jwtSecret?: string;
   /** How long POST /api/jobs/run/:name waits for the result before answering 202. */
   runWaitMs: number;
   bodyLimitBytes: number;
@@ -47,9 +49,21 @@ export interface AppDeps {
   domain?: DomainDeps;
 }
 
-export function createApp(deps: AppDeps) {
+export interface AppOptions {
+  /** The host's own authentication for the API, the dashboard and /metrics (replaces the JWT sign-in). */
+  authorize?: Authorize;
+  /** Where the dashboard sits under the app's base: '' (default: the base itself) or e.g. '/dashboard'. */
+  dashboardPath?: string;
+}
+
+/**
+ * The engine's HTTP surface as one Hono app, laid out relative to wherever it is mounted: the
+ * dashboard at the base (or `dashboardPath` below it), the API under /api, Prometheus at /metrics.
+ */
+export function createApp(deps: AppDeps, options: AppOptions = {}) {
+  if (!options.authorize && !deps.jwtSecret) throw new Error('The API needs jwtSecret (the built-in sign-in) or an authorize hook');
   const app = new Hono();
-  const auth = authenticate(deps.jwtSecret);
+  const auth = authenticate({ jwtSecret: deps.jwtSecret, authorize: options.authorize });
   const adminOnly = requireRole(ADMIN_ROLES);
 
   app.use('*', traceContext());
@@ -83,12 +97,17 @@ export function createApp(deps: AppDeps) {
   // The operator's surface: API description, Prometheus metrics and the web dashboard. Each
   // module applies its own authentication (docs are public; metrics and dashboard are not).
   app.route('/api', openApiRoutes(deps));
-  app.route('/', metricsRoutes(deps));
-  app.route('/dashboard', dashboardRoutes(deps));
+  app.all('/api/*', (c) => c.json(notFoundBody(c), 404));
+  app.route('/', metricsRoutes(deps, { authorize: options.authorize }));
+  // Last: mounted at the base itself, the dashboard answers every path not served above.
+  const dashboardPath = options.dashboardPath ?? '';
+  app.route(dashboardPath || '/', dashboardRoutes(deps, { authorize: options.authorize, below: dashboardPath }));
 
-  app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}`, code: 'NOT_FOUND' }, 404));
+  app.notFound((c) => c.json(notFoundBody(c), 404));
   app.onError(handleError(deps.logger));
   return app;
 }
+
+const notFoundBody = (c: Context) => ({ error: `No route for ${c.req.method} ${c.req.path}`, code: 'NOT_FOUND' });
 
 export type App = ReturnType<typeof createApp>;

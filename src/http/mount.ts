@@ -5,8 +5,17 @@
 import { Hono } from 'hono';
 import { createApp, type App } from './app.ts';
 import type { Nightshift } from '../nightshift.ts';
+import type { Authorize } from './auth/principal.ts';
 
 export interface RoutesOptions {
+  /**
+   * The host's own authentication, used by the API, the dashboard and /metrics alike: map the
+   * request (the host's session) to `{ role: 'admin' | 'viewer', actor? }`, or null for no access.
+   * It may be async. Without it, the built-in JWT sign-in (jwtSecret) is used.
+   */
+  authorize?: Authorize;
+  /** Where the dashboard sits below the mount point: '' (default: the mount point itself) or e.g. '/dashboard'. */
+  dashboardPath?: string;
   /**
    * HS256 secret (32+ bytes) of the built-in JWT sign-in: API bearer tokens and the dashboard's
    * sign-in take tokens signed with it (roles owner, admin, staff).
@@ -25,7 +34,7 @@ export interface RoutesOptions {
 const STARTING = { error: 'Nightshift is starting', code: 'STARTING' };
 
 export function mountable(ns: Nightshift, options: RoutesOptions): Hono {
-  if (!options.jwtSecret) throw new Error('ns.routes() needs jwtSecret (the built-in sign-in)');
+  if (!options.authorize && !options.jwtSecret) throw new Error('ns.routes() needs an authorize hook or a jwtSecret (the built-in sign-in)');
   let engineApp: App | undefined;
   const underBase = new Map<string, Hono>();
   const app = new Hono();
@@ -38,12 +47,12 @@ export function mountable(ns: Nightshift, options: RoutesOptions): Hono {
       queue: engine.queue,
       logger: engine.logger,
       metrics: engine.metrics,
-      jwtSecret: options.jwtSecret!,
+      jwtSecret: options.jwtSecret,
       runWaitMs: options.runWaitMs ?? 30_000,
       bodyLimitBytes: options.bodyLimitBytes ?? 100 * 1024,
       metricsToken: options.metricsToken,
       dashboardSessionMinutes: options.dashboardSessionMinutes,
-    });
+    }, { authorize: options.authorize, dashboardPath: options.dashboardPath });
     // "/admin/jobs/*" -> "/admin/jobs"; "/*" (mounted at the root) -> "".
     const base = c.req.routePath.replace(/\/?\*$/, '');
     let served = underBase.get(base);

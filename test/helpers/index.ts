@@ -121,7 +121,7 @@ export async function testApp(t: TempDb, options: Partial<SchedulerOptions> & { 
     runWaitMs: options.runWaitMs ?? 20_000,
     bodyLimitBytes: 100 * 1024,
     domain: { db: t.db, write: (fn) => gate.write(fn) },
-  });
+  }, { dashboardPath: '/dashboard' });
   return { app, scheduler, logs, gate, queue };
 }
 

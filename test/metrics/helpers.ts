@@ -112,7 +112,7 @@ export function metricsApp(parts: { store: SqliteStore; scheduler: JobScheduler;
     bodyLimitBytes: 100 * 1024,
     metricsToken: parts.metricsToken === null ? undefined : (parts.metricsToken ?? METRICS_TOKEN),
     metrics: parts.metrics,
-  });
+  }, { dashboardPath: '/dashboard' });
 }
 
 /** Scrapes until `ready(scrape)` holds (runs finish in other threads), then returns that scrape. */
