@@ -1,7 +1,6 @@
 // Deletes i18n/AI cache entries that are expired or older than 30 days. Idempotent and batched.
-import { defineJob } from '../src/jobs/define.ts';
-import { deleteInBatches } from '../src/jobs/batches.ts';
-import { cacheCleanupStatement } from '../src/domain/i18n-cache.ts';
+import { defineJob, deleteInBatches } from '../src/job.ts';
+import { cacheCleanupStatement } from '../src/app/domain/i18n-cache.ts';
 
 export const MAX_AGE_DAYS = 30;
 

@@ -2,7 +2,7 @@
 // once through a real scheduler and worker thread, so the ledger row is proven too.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createPreviewSession, findPreviewSession, revokePreviewSession } from '../src/domain/preview-sessions.ts';
+import { createPreviewSession, findPreviewSession, revokePreviewSession } from '../src/app/domain/preview-sessions.ts';
 import type { Db } from '../src/db/open.ts';
 import { BOUNDED, harness, jobContext, runJob, runThroughScheduler } from '../test/helpers/scheduler-fixtures.ts';
 import job from './cleanup-preview-sessions.ts';

@@ -1,8 +1,7 @@
 // Deletes preview sessions that are expired (expiresAt < now) or revoked. Idempotent: a second run
 // finds nothing. Deletes in small time-boxed batches that step aside for API writers.
-import { defineJob } from '../src/jobs/define.ts';
-import { deleteInBatches } from '../src/jobs/batches.ts';
-import { previewCleanupStatements } from '../src/domain/preview-sessions.ts';
+import { defineJob, deleteInBatches } from '../src/job.ts';
+import { previewCleanupStatements } from '../src/app/domain/preview-sessions.ts';
 
 export default defineJob({
   name: 'cleanupPreviewSessions',

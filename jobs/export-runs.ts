@@ -6,8 +6,7 @@ import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'n
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { defineJob } from '../src/jobs/define.ts';
-import { RUN_STATUSES } from '../src/runs/types.ts';
+import { defineJob, RUN_STATUSES } from '../src/job.ts';
 import type { RunRow } from '../src/store/run-rows.ts';
 
 const COLUMNS = ['id', 'name', 'status', 'trigger', 'started_at', 'ended_at', 'duration_ms', 'job_id', 'trace_id', 'error', 'details'] as const;

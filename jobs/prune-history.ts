@@ -2,9 +2,7 @@
 // and nightshift_job_runs rows older than RETENTION_DAYS (default 30), daily, in the same polite batches as
 // the other cleanups. Unfinished jobs and running runs are never touched.
 import { z } from 'zod';
-import { deleteInBatches } from '../src/jobs/batches.ts';
-import { defineJob } from '../src/jobs/define.ts';
-import { pruneFinishedJobs, pruneRuns } from '../src/store/sqlite/retention.ts';
+import { defineJob, pruneHistory } from '../src/job.ts';
 
 export const DEFAULT_RETENTION_DAYS = 30;
 const DAY_MS = 24 * 60 * 60_000;
@@ -25,16 +23,7 @@ export default defineJob({
   async run(ctx) {
     const days = ctx.payload?.olderThanDays ?? retentionDays();
     const cutoff = Date.now() - days * DAY_MS;
-    const jobs = await deleteInBatches(ctx, (limit) => pruneFinishedJobs(ctx.db, cutoff, limit));
-    const runs = await deleteInBatches(ctx, (limit) => pruneRuns(ctx.db, cutoff, limit));
-    const details = {
-      retentionDays: days,
-      cutoff: new Date(cutoff).toISOString(),
-      queueJobsDeleted: jobs.deleted,
-      runsDeleted: runs.deleted,
-      batches: jobs.batches + runs.batches,
-      yieldedMs: Math.round(jobs.yieldedMs + runs.yieldedMs),
-    };
+    const details = { retentionDays: days, cutoff: new Date(cutoff).toISOString(), ...(await pruneHistory(ctx, cutoff)) };
     ctx.logger.info('History pruned', details);
     return details;
   },

@@ -1,8 +1,7 @@
 // Seed 004's domain job: reads one row of the `requests` table and logs it with the tenant context
 // of the envelope. A missing row (or one of another tenant) fails at once: retrying cannot fix it.
 import { z } from 'zod';
-import { defineJob } from '../src/jobs/define.ts';
-import { NonRetryableError } from '../src/queue/errors.ts';
+import { defineJob, NonRetryableError } from '../src/job.ts';
 
 interface RequestRow {
   id: string;

@@ -1,6 +1,6 @@
 // The queue's "hello world" (seed 004's system.ping): no payload, logs "ping received" with its
 // traceId. Enqueue it to check that workers run and that trace ids reach job logs.
-import { defineJob } from '../src/jobs/define.ts';
+import { defineJob } from '../src/job.ts';
 
 export default defineJob({
   name: 'system.ping',

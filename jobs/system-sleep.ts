@@ -3,7 +3,7 @@
 // slow job does not hold up the API. It stops between steps when cancelled.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { defineJob } from '../src/jobs/define.ts';
+import { defineJob } from '../src/job.ts';
 
 export default defineJob({
   name: 'system.sleep',

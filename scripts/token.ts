@@ -2,7 +2,7 @@
 // with JWT_SECRET (or the development secret kept under data/), then a dashboard sign-in link (on
 // stderr when stdout is captured). Same code as `nightshift token` (src/cli/token.ts).
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../src/config/config.ts';
+import { parseConfig } from '../src/app/config.ts';
 import { CliError } from '../src/cli/errors.ts';
 import { mintToken, parseRole, parseTtl, printToken } from '../src/cli/token.ts';
 

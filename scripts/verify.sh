@@ -45,7 +45,7 @@ if [ -z "${BASE_URL:-}" ]; then
   echo "Starting the server on $BASE_URL (database $DATABASE_PATH, log $SERVER_LOG)"
   # Explicit settings so an inherited environment cannot turn the scheduler off or move the jobs.
   HOST=127.0.0.1 PORT="$PORT" LOG_FORMAT=pretty LOG_LEVEL=info JOBS_ENABLED=true JOBS_DIR="$ROOT/jobs" \
-    node --import tsx src/server.ts >"$SERVER_LOG" 2>&1 &
+    node --import tsx src/app/server.ts >"$SERVER_LOG" 2>&1 &
   SERVER_PID=$!
   # Healthy means: HTTP answers and the scheduler has taken the lease (it logs its jobs then).
   for i in $(seq 1 120); do

@@ -12,6 +12,7 @@ export type { ListenOptions, Listening } from './http/listen.ts';
 export { defineJob, DEFAULT_TIMEOUT_MS, type JobContext, type JobDefinition, type JobDetails, type JobEnvelope, type RunTrigger } from './jobs/define.ts';
 export type { JobSource, LoadedJob } from './jobs/load.ts';
 export { deleteInBatches, type BatchOptions, type BatchStats, type DeleteBatch } from './jobs/batches.ts';
+export { pruneHistory, type PruneResult } from './jobs/retention.ts';
 export { NonRetryableError, RetryAfterError, retryAfter, IdempotencyKeyReusedError, QueueValidationError, UnknownJobTypeError, type ValidationIssue } from './queue/errors.ts';
 export type { QueueJobContext } from './queue/define.ts';
 

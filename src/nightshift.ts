@@ -69,15 +69,29 @@ export class Nightshift {
     return this.starting;
   }
 
+  /**
+   * Opens the database and brings Nightshift's own tables up to date, and nothing else (start()
+   * does it first). For an app that migrates its own tables in between: ns.migrate(), then the
+   * app's migrations, then ns.start(). Refuses a schema newer than this code before writing.
+   */
+  migrate(): Promise<void> {
+    this.migrating ??= (async () => {
+      const store = (this.store = openSqliteStore(this.options.database as string | Db));
+      const { applied } = store.migrate();
+      if (applied.length) this.logger.info('Nightshift tables migrated', { applied });
+    })();
+    return this.migrating;
+  }
+  private migrating?: Promise<void>;
+
   private async doStart(): Promise<void> {
     const o = this.options;
-    const store = (this.store = openSqliteStore(o.database as string | Db));
-    const { applied } = store.migrate();
-    if (applied.length) this.logger.info('Nightshift tables migrated', { applied });
+    await this.migrate();
+    const store = this.store!;
     const jobs = await loadJobSources(o.jobs);
     const logger = this.logger;
     // Counters are fed by the scheduler's and runner's hooks; gauges read the store per scrape.
-    const metrics = createMetrics({ store, logger, processMetrics: false });
+    const metrics = createMetrics({ store, logger, processMetrics: true });
     const logLevel = o.logLevel === 'silent' ? 'silent' : o.logLevel;
     const scheduler = new JobScheduler({
       store, jobs, logger, logLevel,

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../../src/db/open.ts';
-import { previewCleanupStatements } from '../../src/domain/preview-sessions.ts';
+import { previewCleanupStatements } from '../../src/app/domain/preview-sessions.ts';
 import { signToken } from '../../src/http/auth/auth.ts';
 import { buildFixture, copyFixture, removeDb, type FixtureInfo, type FixtureLayout } from './lib/fixture.ts';
 import { BENCH_SECRET, REPO_ROOT, startHarness } from './lib/harness.ts';

@@ -1,6 +1,6 @@
-// Preloaded into `node --expose-gc --import tsx --import ./bench/core/mem-probe.mjs src/server.ts`
+// Preloaded into `node --expose-gc --import tsx --import ./bench/core/mem-probe.mjs src/app/server.ts`
 // by the memory benchmark: answers {type:'memory', gc} on the IPC channel with
-// process.memoryUsage(), after a forced global.gc() when asked and available. src/server.ts runs
+// process.memoryUsage(), after a forced global.gc() when asked and available. src/app/server.ts runs
 // unchanged; this only adds an IPC listener. Plain .mjs because worker threads inherit execArgv and
 // must be able to load it too (it does nothing there).
 import { isMainThread } from 'node:worker_threads';

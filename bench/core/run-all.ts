@@ -275,7 +275,7 @@ if (results.isolation) {
 if (results.startup) {
   const s = results.startup;
   const mem = s.memory;
-  out.push(`### 3. Start-up and idle memory of \`node --import tsx src/server.ts\``, '');
+  out.push(`### 3. Start-up and idle memory of \`node --import tsx src/app/server.ts\``, '');
   out.push(
     table(
       ['metric', 'value'],

@@ -1,12 +1,12 @@
 // Child-process host for the benchmarks: starts the real engine with startRuntime(parseConfig(env))
-// exactly as src/server.ts does, and answers a few bench-only IPC messages from the driver:
+// exactly as src/app/server.ts does, and answers a few bench-only IPC messages from the driver:
 //   {type:'burn-main', ms}     -> runs the cpu-burn job's run() synchronously on THIS main thread
 //   {type:'stalls'}            -> main-thread stalls > 15 ms seen by a 1 ms watchdog (BENCH_STALL_WATCH=1)
 //   {type:'stop'}              -> runtime.stop(), then exit 0
 // The driver (the HTTP client) lives in another process so that its own work never runs on the
 // server's event loop, and so that a blocked server main thread is measured, not hidden.
-import { parseConfig } from '../../src/config/config.ts';
-import { startRuntime } from '../../src/runtime.ts';
+import { parseConfig } from '../../src/app/config.ts';
+import { startRuntime } from '../../src/app/runtime.ts';
 import type { JobContext } from '../../src/jobs/define.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import cpuBurn from './jobs-cpu/cpu-burn.ts';

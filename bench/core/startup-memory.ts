@@ -1,5 +1,5 @@
 // Benchmark 3: start-up time and idle memory of the real entry point, `node --import tsx
-// src/server.ts`, as a child process. Start-up = spawn to first 200 from GET /api/health (polled
+// src/app/server.ts`, as a child process. Start-up = spawn to first 200 from GET /api/health (polled
 // every 10 ms); median of N starts, each on a new database file (migrations included) and again on
 // an existing one. Memory: the same entry with --expose-gc and a tiny IPC probe preloaded
 // (bench/core/mem-probe.mjs), read right after the first healthy answer and after 10 s idle.
@@ -86,7 +86,7 @@ interface Started {
 async function startServer(dbPath: string, nodeArgs: string[], pollMs: number, ipc = false): Promise<Started> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, 'src/server.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, 'src/app/server.ts'], {
     cwd: REPO_ROOT,
     env: serverEnv(dbPath, port),
     stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 // What every command gets: its parsed arguments, where to write, the configuration, a client
 // (created on first use, local or HTTP by --url), and a signal that aborts on Ctrl-C.
-import type { Config } from '../config/config.ts';
+import type { Config } from '../app/config.ts';
 import type { OptionValues } from './args.ts';
 import type { Client } from './client/types.ts';
 import type { ExitCode } from './errors.ts';

@@ -3,7 +3,7 @@
 // (src/cli/errors.ts). src/cli/nightshift.mjs is the bin that loads this file through tsx.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../config/config.ts';
+import type { Config } from '../app/config.ts';
 import { parseCommandLine, stringOption, type OptionValues } from './args.ts';
 import type { Client } from './client/types.ts';
 import { cancelCommand, enqueueCommand, jobCommand, jobsCommand, retryCommand } from './commands/queue.ts';

@@ -5,7 +5,7 @@
 // the database the server uses.
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { ConfigError, parseConfig, type Config } from '../config/config.ts';
+import { ConfigError, parseConfig, type Config } from '../app/config.ts';
 import { createLogger, formatPretty, type Logger } from '../log/logger.ts';
 import { usageError } from './errors.ts';
 

@@ -3,8 +3,8 @@
 // the server's secret (JWT_SECRET, or the development secret kept next to the database), so only
 // someone on the server's host, or holding its secret, can produce one.
 import { existsSync, readFileSync } from 'node:fs';
-import { ConfigError, type Config } from '../config/config.ts';
-import { resolveJwtSecret, secretFilePath } from '../config/jwt-secret.ts';
+import { ConfigError, type Config } from '../app/config.ts';
+import { resolveJwtSecret, secretFilePath } from '../app/jwt-secret.ts';
 import { signToken } from '../http/auth/auth.ts';
 import { ROLES, type Role } from '../http/auth/roles.ts';
 import { usageError } from './errors.ts';

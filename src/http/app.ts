@@ -5,29 +5,19 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from '../log/logger.ts';
 import type { Queue } from '../queue/index.ts';
 import type { JobScheduler } from '../scheduler/scheduler.ts';
-import type { Db } from '../db/open.ts';
 import type { NightshiftStore } from '../store/types.ts';
 import { authenticate, requireRole } from './auth/auth.ts';
 import { ADMIN_ROLES } from './auth/roles.ts';
 import type { Authorize } from './auth/principal.ts';
 import { ApiError, errorBody, handleError } from './errors.ts';
 import { healthRoutes } from './routes/health.ts';
-import { i18nCacheRoutes } from './routes/i18n-cache.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { enqueueRoute, queueRoutes } from './routes/queue.ts';
-import { previewSessionAdminRoutes, previewSessionPublicRoutes } from './routes/preview-sessions.ts';
 import { traceContext } from './trace.ts';
 import { dashboardRoutes } from '../dashboard/routes.ts';
 import { metricsRoutes } from '../metrics/routes.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import { openApiRoutes } from './openapi/routes.ts';
-
-/** The reference app's own tables (seed 000's preview sessions and i18n cache) and how it writes them. */
-export interface DomainDeps {
-  db: Db;
-  /** Runs a write so that cleanup batches step aside for it (the SQLite store's write gate). */
-  write<T>(fn: () => T): T;
-}
 
 export interface AppDeps {
   store: NightshiftStore;
@@ -45,8 +35,6 @@ export interface AppDeps {
   dashboardSessionMinutes?: number;
   /** The runtime's Prometheus metrics (fed by scheduler and runner hooks); without it /metrics builds its own. */
   metrics?: Metrics;
-  /** The reference app's domain routes (/api/preview-sessions, /api/i18n-cache); absent: not served. */
-  domain?: DomainDeps;
 }
 
 export interface AppOptions {
@@ -77,22 +65,15 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
 
   // Public routes.
   app.route('/api', healthRoutes(deps));
-  if (deps.domain) app.route('/api/preview-sessions', previewSessionPublicRoutes(deps.domain));
 
   // Owner/admin routes.
-  for (const path of ['/api/jobs', '/api/jobs/*', '/api/preview-sessions', '/api/preview-sessions/:token/revoke', '/api/i18n-cache', '/api/i18n-cache/*']) {
-    app.use(path, auth, adminOnly);
-  }
+  for (const path of ['/api/jobs', '/api/jobs/*']) app.use(path, auth, adminOnly);
   app.route('/api/jobs', jobRoutes(deps));
   app.route('/api/jobs', enqueueRoute(deps));
   // The queue: progress is readable by any signed-in role, the rest needs owner or admin.
   app.use('/api/v1/jobs', auth);
   app.use('/api/v1/jobs/*', auth);
   app.route('/api/v1/jobs', queueRoutes(deps, adminOnly));
-  if (deps.domain) {
-    app.route('/api/preview-sessions', previewSessionAdminRoutes(deps.domain));
-    app.route('/api/i18n-cache', i18nCacheRoutes(deps.domain));
-  }
 
   // The operator's surface: API description, Prometheus metrics and the web dashboard. Each
   // module applies its own authentication (docs are public; metrics and dashboard are not).

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { verify } from 'hono/jwt';
-import { createPreviewSession } from '../../src/domain/preview-sessions.ts';
+import { createPreviewSession } from '../../src/app/domain/preview-sessions.ts';
 import { duration, shortTime } from '../../src/cli/render/format.ts';
 import { getRun, listRuns, startRun } from '../../src/store/sqlite/runs/ledger.ts';
 import { JOBS_DIR, REPO_ROOT, TEST_SECRET, tempDb, type TempDb } from '../helpers/index.ts';

@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { parseConfig } from '../../src/config/config.ts';
+import { parseConfig } from '../../src/app/config.ts';
 import { duration } from '../../src/cli/render/format.ts';
 import { recordSkipped } from '../../src/store/sqlite/runs/ledger.ts';
-import { startRuntime, type Runtime } from '../../src/runtime.ts';
+import { startRuntime, type Runtime } from '../../src/app/runtime.ts';
 import { JOBS_DIR, TEST_SECRET, tempDb, token, type TempDb } from '../helpers/index.ts';
 import { freePort } from '../helpers/scheduler-fixtures.ts';
 import { cli, explain } from './helpers.ts';

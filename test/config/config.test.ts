@@ -2,7 +2,7 @@
 // that stop start-up with a message naming the variable.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, parseConfig } from '../../src/config/config.ts';
+import { ConfigError, parseConfig } from '../../src/app/config.ts';
 
 test('defaults: port 3000, jobs on, one queue worker, 8-hour dashboard sessions, no metrics token', () => {
   const config = parseConfig({});

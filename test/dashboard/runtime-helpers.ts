@@ -5,14 +5,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { parseConfig } from '../../src/config/config.ts';
+import { parseConfig } from '../../src/app/config.ts';
 import { migrate } from '../../src/store/sqlite/migrate.ts';
 import { openDatabase, type Db } from '../../src/db/open.ts';
-import { migrateAppSchema } from '../../src/domain/schema.ts';
+import { migrateAppSchema } from '../../src/app/domain/schema.ts';
 import { signToken } from '../../src/http/auth/auth.ts';
 import type { Role } from '../../src/http/auth/roles.ts';
-import { createLogger } from '../../src/log/logger.ts';
-import { startRuntime, type Runtime } from '../../src/runtime.ts';
+import { createPinoLogger } from '../../src/log/logger.ts';
+import { startRuntime, type Runtime } from '../../src/app/runtime.ts';
 import { JOBS_DIR } from '../helpers/index.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -68,7 +68,7 @@ export async function startDashboardRuntime(options: { seed?: (db: Db) => void; 
     SHUTDOWN_GRACE_MS: '2000',
     ...options.env,
   });
-  const runtime = await startRuntime(config, createLogger({ level: 'warn', format: 'pretty' }));
+  const runtime = await startRuntime(config, createPinoLogger({ level: 'warn', format: 'pretty' }));
   const token = (role: Role, ttlSeconds = 600) => signToken({ sub: `browser-${role}`, role, ttlSeconds }, RUNTIME_SECRET);
   return {
     runtime,

@@ -2,7 +2,7 @@
 // index) and still carry 144 random bits.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { previewToken } from '../../src/domain/preview-sessions.ts';
+import { previewToken } from '../../src/app/domain/preview-sessions.ts';
 
 test('tokens sort in creation order, whatever their random part', () => {
   const times = [0, 1, 999, 1_700_000_000_000, 1_700_000_000_001, Date.UTC(9999, 0, 1)];

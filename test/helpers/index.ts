@@ -5,12 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../../src/db/open.ts';
-import { migrateAppSchema } from '../../src/domain/schema.ts';
+import { migrateAppSchema } from '../../src/app/domain/schema.ts';
 import { createApp, type App } from '../../src/http/app.ts';
 import { signToken } from '../../src/http/auth/auth.ts';
 import type { Role } from '../../src/http/auth/roles.ts';
 import { loadJobs, type LoadedJob } from '../../src/jobs/load.ts';
-import { createLogger, type LogRecord, type Logger } from '../../src/log/logger.ts';
+import { createLogger, createPinoLogger, type LogRecord, type Logger } from '../../src/log/logger.ts';
+import { appRoutes } from '../../src/app/routes/index.ts';
+import { Hono } from 'hono';
 import { JobScheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.ts';
 import { Queue } from '../../src/queue/index.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.ts';
@@ -56,14 +58,18 @@ export function tempDb(): TempDb {
 
 export interface CapturedLogs {
   logger: Logger;
+  /** The same records through a pino logger (what the reference app and createNightshift take). */
+  pino: ReturnType<typeof createPinoLogger>;
   records: LogRecord[];
   messages(): string[];
 }
 
 export function captureLogs(): CapturedLogs {
   const records: LogRecord[] = [];
-  const logger = createLogger({ level: 'debug', sink: (r) => records.push(r) });
-  return { logger, records, messages: () => records.map((r) => r.msg) };
+  const sink = (r: LogRecord) => records.push(r);
+  const logger = createLogger({ level: 'debug', sink });
+  const pino = createPinoLogger({ level: 'debug', sink });
+  return { logger, pino, records, messages: () => records.map((r) => r.msg) };
 }
 
 export function token(role: Role, options: { sub?: string; ttlSeconds?: number; secret?: string } = {}): Promise<string> {
@@ -100,7 +106,10 @@ export async function testScheduler(
 }
 
 export interface TestApp extends TestScheduler {
-  app: App;
+  /** The reference app's routes, then the engine's (as src/app/runtime.ts composes them). */
+  app: Hono;
+  /** The engine's app alone (what its OpenAPI document describes). */
+  engine: App;
   gate: WriteGate;
   /** The queue the app enqueues into (no runner: tests that need jobs to run start a QueueRunner). */
   queue: Queue<SqliteStore>;
@@ -112,17 +121,15 @@ export async function testApp(t: TempDb, options: Partial<SchedulerOptions> & { 
   const { scheduler, logs } = await testScheduler(t, jobs, options);
   const gate = t.store.gate;
   const queue = new Queue({ store: t.store, jobs, logger: logs.logger });
-  const app = createApp({
-    store: t.store,
-    scheduler,
-    queue,
-    logger: logs.logger,
-    jwtSecret: TEST_SECRET,
-    runWaitMs: options.runWaitMs ?? 20_000,
-    bodyLimitBytes: 100 * 1024,
-    domain: { db: t.db, write: (fn) => gate.write(fn) },
-  }, { dashboardPath: '/dashboard' });
-  return { app, scheduler, logs, gate, queue };
+  const bodyLimitBytes = 100 * 1024;
+  const engine = createApp(
+    { store: t.store, scheduler, queue, logger: logs.logger, jwtSecret: TEST_SECRET, runWaitMs: options.runWaitMs ?? 20_000, bodyLimitBytes },
+    { dashboardPath: '/dashboard' },
+  );
+  const app = new Hono();
+  app.route('/', appRoutes({ db: t.db, write: (fn) => fn(), jwtSecret: TEST_SECRET, bodyLimitBytes, logger: logs.pino }));
+  app.route('/', engine);
+  return { app, engine, scheduler, logs, gate, queue };
 }
 
 /** Polls until `check` returns a truthy value or the time runs out (then throws). */

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseConfig } from '../../src/config/config.ts';
+import { parseConfig } from '../../src/app/config.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
-import { startRuntime } from '../../src/runtime.ts';
+import { startRuntime } from '../../src/app/runtime.ts';
 import { captureLogs, JOBS_DIR, TEST_SECRET, bearer, tempDb, testApp, token, type TempDb } from '../helpers/index.ts';
 import { waitForStatus } from '../queue/helpers.ts';
 import { METRICS_TOKEN, metricsApp, parseExposition, scrape, valueOf } from './helpers.ts';
@@ -135,7 +135,7 @@ test('startRuntime serves /metrics on its port, fed by its runner, with process 
     NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', DATABASE_PATH: join(t.dir, 'runtime.db'), JOBS_DIR,
     JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'silent', QUEUE_WORKERS: '1', METRICS_TOKEN,
   });
-  const runtime = await startRuntime(config, captureLogs().logger);
+  const runtime = await startRuntime(config, captureLogs().pino);
   try {
     const { job } = await runtime.queue.enqueue({ type: 'system.ping' });
     await waitForStatus(runtime.queue, job.id, 'completed');

@@ -106,7 +106,6 @@ export function metricsApp(parts: { store: SqliteStore; scheduler: JobScheduler;
     scheduler: parts.scheduler,
     queue,
     logger: parts.logger,
-    domain: { db: store.db, write: (fn) => store.gate.write(fn) },
     jwtSecret: TEST_SECRET,
     runWaitMs: 20_000,
     bodyLimitBytes: 100 * 1024,

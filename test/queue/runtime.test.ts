@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseConfig } from '../../src/config/config.ts';
-import { startRuntime } from '../../src/runtime.ts';
+import { parseConfig } from '../../src/app/config.ts';
+import { startRuntime } from '../../src/app/runtime.ts';
 import { captureLogs, JOBS_DIR, TEST_SECRET, tempDb } from '../helpers/index.ts';
 import { waitForStatus } from './helpers.ts';
 
@@ -25,7 +25,7 @@ function config(dir: string, extra: Record<string, string> = {}) {
 test('startRuntime runs queue jobs: system.ping completes and logs with its trace id', async () => {
   const t = tempDb();
   const logs = captureLogs();
-  const runtime = await startRuntime(config(t.dir), logs.logger);
+  const runtime = await startRuntime(config(t.dir), logs.pino);
   try {
     assert.ok(runtime.runner, 'a runner with QUEUE_WORKERS=1');
     const { job } = runtime.queue.enqueue({ type: 'system.ping', traceId: 'runtime-trace' });
@@ -42,7 +42,7 @@ test('no runner with QUEUE_WORKERS=0 or JOBS_ENABLED=false; enqueue still works'
   const variants: Record<string, string>[] = [{ QUEUE_WORKERS: '0' }, { JOBS_ENABLED: 'false' }];
   for (const extra of variants) {
     const t = tempDb();
-    const runtime = await startRuntime(config(t.dir, extra), captureLogs().logger);
+    const runtime = await startRuntime(config(t.dir, extra), captureLogs().pino);
     try {
       assert.equal(runtime.runner, undefined);
       const { job } = runtime.queue.enqueue({ type: 'system.ping' });

@@ -1,6 +1,6 @@
 // Shutdown is bounded: stop(graceMs) asks running jobs to cancel, waits at most the grace period,
 // then terminates what is left; both kinds of run are recorded 'cancelled'. And the real server
-// (src/server.ts) does the same on SIGTERM and exits 0.
+// (src/app/server.ts) does the same on SIGTERM and exits 0.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -64,7 +64,7 @@ interface ServerProcess {
 }
 
 /**
- * `node --import tsx src/server.ts` on a temp database and a free port. Resolves once /api/health
+ * `node --import tsx src/app/server.ts` on a temp database and a free port. Resolves once /api/health
  * answers 200 and, unless `untilHealthy`, once start-up has finished (the last test signals earlier
  * on purpose: the SIGTERM handler must already be in place while start-up goes on). The queue runner is off by default (QUEUE_WORKERS=0):
  * these tests are about the scheduler, and the scheduler's log lines are then the last of start-up.

@@ -256,7 +256,7 @@ function startServer(env: Record<string, string>, user: OtherUser | null = null)
   delete fullEnv.NODE_TEST_CONTEXT;
   delete fullEnv.LOG_FORMAT;
   if (env.LOG_FORMAT) fullEnv.LOG_FORMAT = env.LOG_FORMAT;
-  const [command, ...args] = [...(user?.prefix ?? []), process.execPath, '--import', 'tsx', 'src/server.ts'];
+  const [command, ...args] = [...(user?.prefix ?? []), process.execPath, '--import', 'tsx', 'src/app/server.ts'];
   const child = spawn(command!, args, { cwd: REPO_ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));

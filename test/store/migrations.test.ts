@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { uuidv7 } from '../../src/core/ids.ts';
-import { migrateAppSchema } from '../../src/domain/schema.ts';
+import { migrateAppSchema } from '../../src/app/domain/schema.ts';
 import { SchemaTooNewError } from '../../src/store/errors.ts';
 import { latestVersion } from '../../src/store/sqlite/migrate.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
@@ -163,7 +163,7 @@ describe('a schema newer than this Nightshift', () => {
   test('the reference app exits 1 with one line naming the path and both versions', () => {
     newerDatabase();
     const before = sha(path);
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/app/server.ts'], {
       cwd: REPO_ROOT,
       env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: path, JOBS_ENABLED: 'false', NODE_ENV: 'development', LOG_FORMAT: 'pretty', JWT_SECRET: 'x'.repeat(40) },
       encoding: 'utf8',

@@ -1,8 +1,8 @@
 // Bench-only job: the NAIVE cleanup the issue warns about. Same DELETE statements as the real
-// cleanupPreviewSessions (src/domain/preview-sessions.ts), fixed batches of 5000 run back to back in
+// cleanupPreviewSessions (src/app/domain/preview-sessions.ts), fixed batches of 5000 run back to back in
 // one synchronous loop: no ctx.yieldToWriters(), no pause, no event-loop turn between batches.
 import { defineJob } from '../../../src/jobs/define.ts';
-import { previewCleanupStatements } from '../../../src/domain/preview-sessions.ts';
+import { previewCleanupStatements } from '../../../src/app/domain/preview-sessions.ts';
 
 const BATCH = 5_000;
 

@@ -4,7 +4,7 @@
 //   BENCH_TARGET_BATCH_MS (default 2, as shipped), BENCH_MAX_BATCH (20000), BENCH_PAUSE_MS (0).
 import { defineJob } from '../../../src/jobs/define.ts';
 import { deleteInBatches } from '../../../src/jobs/batches.ts';
-import { previewCleanupStatements } from '../../../src/domain/preview-sessions.ts';
+import { previewCleanupStatements } from '../../../src/app/domain/preview-sessions.ts';
 
 const num = (name: string, fallback: number) => {
   const v = Number(process.env[name]);

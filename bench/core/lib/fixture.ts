@@ -5,8 +5,8 @@ import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, rm
 import { dirname } from 'node:path';
 import { migrate } from '../../../src/store/sqlite/migrate.ts';
 import { openDatabase } from '../../../src/db/open.ts';
-import { migrateAppSchema } from '../../../src/domain/schema.ts';
-import { previewToken } from '../../../src/domain/preview-sessions.ts';
+import { migrateAppSchema } from '../../../src/app/domain/schema.ts';
+import { previewToken } from '../../../src/app/domain/preview-sessions.ts';
 
 export type FixtureLayout = 'interleaved' | 'chronological';
 

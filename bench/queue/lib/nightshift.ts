@@ -1,4 +1,4 @@
-// A Nightshift queue on a fresh database file, wired as src/runtime.ts wires it: one SqliteStore (its
+// A Nightshift queue on a fresh database file, wired as src/app/runtime.ts wires it: one SqliteStore (its
 // connection and its WriteGate) shared by the main thread's Queue and QueueRunner, and Queue.enqueue
 // wakes the runner with the job's runAt.
 import { BroadcastChannel } from 'node:worker_threads';

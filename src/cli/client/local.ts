@@ -3,7 +3,7 @@
 // functions, and, for `run`, a JobScheduler started for manual runs only (no lease, no cron
 // timers), so a run is recorded in job_runs exactly like one triggered from the API.
 import { existsSync } from 'node:fs';
-import type { Config } from '../../config/config.ts';
+import type { Config } from '../../app/config.ts';
 import { loadJobs, type LoadedJob } from '../../jobs/load.ts';
 import type { Logger } from '../../log/logger.ts';
 import { IdempotencyKeyReusedError, Queue, QueueRunner, QueueValidationError, UnknownJobTypeError } from '../../queue/index.ts';

@@ -2,7 +2,9 @@
 // table seed 004's example job reads), versioned the way many apps version theirs: with PRAGMA
 // user_version. Nightshift keeps its own bookkeeping (nightshift_migrations), so the two never
 // step on each other. A Nightshift 0.1 database already has these tables at versions 1 and 2.
-import type { Db } from '../db/open.ts';
+import type Database from 'better-sqlite3';
+
+type Db = Database.Database;
 
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
   {

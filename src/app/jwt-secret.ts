@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError, type Config } from './config.ts';
-import type { Logger } from '../log/logger.ts';
+import type { AppLogger } from './logger.ts';
 
 export const MIN_SECRET_BYTES = 32;
 
@@ -12,7 +12,7 @@ export function secretFilePath(databasePath: string): string {
   return join(dirname(databasePath), '.jwt-secret');
 }
 
-export function resolveJwtSecret(config: Config, logger?: Logger): string {
+export function resolveJwtSecret(config: Config, logger?: AppLogger): string {
   if (config.jwtSecret !== undefined) {
     if (Buffer.byteLength(config.jwtSecret) < MIN_SECRET_BYTES) {
       if (config.env === 'production') {
@@ -30,6 +30,6 @@ export function resolveJwtSecret(config: Config, logger?: Logger): string {
   mkdirSync(dirname(file), { recursive: true });
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, secret + '\n', { mode: 0o600 });
-  logger?.warn('JWT_SECRET not set: generated a development secret', { file });
+  logger?.warn({ file }, 'JWT_SECRET not set: generated a development secret');
   return secret;
 }

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { cacheStats, putCacheEntry } from '../../domain/i18n-cache.ts';
-import type { DomainDeps } from '../app.ts';
-import { defineRoute, serve } from '../openapi/define.ts';
-import { isoDateTime } from '../validate.ts';
-import { timestamp } from './shapes.ts';
+import { cacheStats, putCacheEntry } from '../domain/i18n-cache.ts';
+import type { DomainDeps } from './deps.ts';
+import { defineRoute, serve } from '../../http/openapi/define.ts';
+import { isoDateTime } from '../../http/validate.ts';
+import { timestamp } from '../../http/routes/shapes.ts';
 
 const TAGS = ['i18n cache'];
 

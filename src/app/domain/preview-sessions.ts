@@ -1,7 +1,9 @@
 // Preview sessions: the small domain cleanupPreviewSessions keeps tidy (seed 000's proof replays it).
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/open.ts';
+import type Database from 'better-sqlite3';
+
+type Db = Database.Database;
 
 export interface PreviewSession {
   id: string;

@@ -1,8 +1,8 @@
-// `npm start`: configuration from the environment, then the engine; SIGTERM/SIGINT stop it cleanly.
-import { SchemaTooNewError } from './store/errors.ts';
-import { ConfigError, parseConfig } from './config/config.ts';
-import { DatabaseOpenError } from './db/open.ts';
-import { createLogger } from './log/logger.ts';
+// `npm start`: configuration from the environment, then the reference app; SIGTERM/SIGINT stop it
+// cleanly.
+import { DatabaseOpenError, NightshiftOptionsError, SchemaTooNewError } from '../index.ts';
+import { ConfigError, parseConfig } from './config.ts';
+import { appLogger } from './logger.ts';
 import { startRuntime } from './runtime.ts';
 
 let config;
@@ -12,7 +12,7 @@ try {
   console.error((err as Error).message);
   process.exit(1);
 }
-const logger = createLogger({ level: config.logLevel, format: config.logFormat });
+const logger = appLogger({ level: config.logLevel, format: config.logFormat });
 
 // Signal handlers go in before start-up finishes: the API answers health checks while the scheduler
 // is still starting, and a SIGTERM in that window must still shut down cleanly.
@@ -20,7 +20,7 @@ const starting = startRuntime(config, logger);
 let signals = 0;
 const shutdown = async (signal: string) => {
   if (++signals > 1) return; // a second signal while stopping is ignored; the grace period is bounded
-  logger.info('Shutting down', { signal, graceMs: config.shutdownGraceMs });
+  logger.info({ signal, graceMs: config.shutdownGraceMs }, 'Shutting down');
   const runtime = await starting.catch(() => undefined);
   await runtime?.stop();
   logger.info('Stopped');
@@ -34,7 +34,8 @@ try {
 } catch (err) {
   // A wrong setting or database path is the operator's to fix: one line, in the log's own format,
   // says what and where. Anything else is a bug, and its stack is what a bug report needs.
-  if (err instanceof ConfigError || err instanceof DatabaseOpenError || err instanceof SchemaTooNewError) logger.error(err.message);
-  else logger.error('Failed to start', { err: (err as Error).message, stack: (err as Error).stack });
+  const operatorError = [ConfigError, DatabaseOpenError, SchemaTooNewError, NightshiftOptionsError].some((type) => err instanceof type);
+  if (operatorError) logger.error((err as Error).message);
+  else logger.error({ err: (err as Error).message, stack: (err as Error).stack }, 'Failed to start');
   process.exit(1);
 }

@@ -1,7 +1,9 @@
 // The i18n/AI translation cache that cleanupI18nCache keeps bounded.
 import { randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/open.ts';
+import type Database from 'better-sqlite3';
+
+type Db = Database.Database;
 
 export interface CacheEntry {
   id: string;
