@@ -129,6 +129,8 @@ export async function testApp(t: TempDb, options: Partial<SchedulerOptions> & { 
   const app = new Hono();
   app.route('/', appRoutes({ db: t.db, write: (fn) => fn(), jwtSecret: TEST_SECRET, bodyLimitBytes, logger: logs.pino }));
   app.route('/', engine);
+  // A sub-app's notFound does not carry over to the app it is mounted in (ns.routes() answers every path itself).
+  app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}`, code: 'NOT_FOUND' }, 404));
   return { app, engine, scheduler, logs, gate, queue };
 }
 

@@ -26,7 +26,7 @@ let res: Response;
 before(async () => {
   t = tempDb();
   h = await testApp(t, { enabled: false });
-  res = await h.app.request('/api/docs');
+  res = await h.engine.request('/api/docs');
   html = await res.text();
 });
 after(() => t.cleanup());
@@ -58,7 +58,7 @@ describe('the page', () => {
     for (const ref of refs) {
       assert.match(ref, /^\//, `${ref} is on this server`);
       if (ref.startsWith('/api/openapi.json')) continue;
-      const asset = await h.app.request(ref);
+      const asset = await h.engine.request(ref);
       assert.equal(asset.status, 200, ref);
       const expected = ref.includes('.css') ? 'text/css' : ref.includes('.js') ? 'text/javascript' : 'image/png';
       assert.ok(asset.headers.get('content-type')?.startsWith(expected), `${ref}: ${asset.headers.get('content-type')}`);
@@ -72,34 +72,34 @@ describe('the page', () => {
   test('the bundle is the installed swagger-ui-dist (5.x), gzipped on request; the initializer is ours', async () => {
     const installed = JSON.parse(readFileSync(join(SWAGGER_DIR, 'package.json'), 'utf8')) as { version: string };
     assert.match(installed.version, /^5\./);
-    const plain = await h.app.request('/api/docs/assets/swagger-ui-bundle.js');
+    const plain = await h.engine.request('/api/docs/assets/swagger-ui-bundle.js');
     const original = readFileSync(join(SWAGGER_DIR, 'swagger-ui-bundle.js'));
     assert.ok(Buffer.from(await plain.arrayBuffer()).equals(original));
-    const gzipped = await h.app.request('/api/docs/assets/swagger-ui-bundle.js', { headers: { 'accept-encoding': 'gzip, br' } });
+    const gzipped = await h.engine.request('/api/docs/assets/swagger-ui-bundle.js', { headers: { 'accept-encoding': 'gzip, br' } });
     assert.equal(gzipped.headers.get('content-encoding'), 'gzip');
     assert.equal(gzipped.headers.get('vary'), 'accept-encoding');
     const compressed = Buffer.from(await gzipped.arrayBuffer());
     assert.ok(compressed.length < original.length / 2, `${compressed.length} bytes gzipped of ${original.length}`);
     assert.ok(gunzipSync(compressed).equals(original));
-    const init = await (await h.app.request('/api/docs/assets/docs.js')).text();
+    const init = await (await h.engine.request('/api/docs/assets/docs.js')).text();
     assert.match(init, /SwaggerUIBundle\(/);
     assert.match(init, /validatorUrl: null/, 'the document is never sent to validator.swagger.io');
   });
 
   test('caching: without the current version an asset is revalidated, and a matching ETag is 304', async () => {
-    const unversioned = await h.app.request('/api/docs/assets/swagger-ui.css');
+    const unversioned = await h.engine.request('/api/docs/assets/swagger-ui.css');
     assert.equal(unversioned.headers.get('cache-control'), 'public, max-age=0, must-revalidate');
     const etag = unversioned.headers.get('etag')!;
-    const again = await h.app.request('/api/docs/assets/swagger-ui.css', { headers: { 'if-none-match': etag } });
+    const again = await h.engine.request('/api/docs/assets/swagger-ui.css', { headers: { 'if-none-match': etag } });
     assert.equal(again.status, 304);
     assert.equal(await again.text(), '');
-    const changed = await h.app.request('/api/docs/assets/swagger-ui.css', { headers: { 'if-none-match': '"other"' } });
+    const changed = await h.engine.request('/api/docs/assets/swagger-ui.css', { headers: { 'if-none-match': '"other"' } });
     assert.equal(changed.status, 200);
   });
 
   test('only the listed files are served: anything else is 404 JSON', async () => {
     for (const path of ['/api/docs/assets/package.json', '/api/docs/assets/..%2F..%2Fpackage.json', '/api/docs/assets/swagger-ui.js.map', '/api/docs/assets/index.html', '/api/docs/assets/%2e%2e']) {
-      const r = await h.app.request(path);
+      const r = await h.engine.request(path);
       assert.equal(r.status, 404, path);
       assert.equal(((await r.json()) as { code: string }).code, 'NOT_FOUND', path);
     }
@@ -108,7 +108,7 @@ describe('the page', () => {
 
 test('in headless Chromium the page renders every operation and runs a request, with no CSP violation and no other host contacted', { skip: !existsSync(CHROMIUM) && `no Chromium at ${CHROMIUM}` }, async () => {
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: h.app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+    const s = serve({ fetch: h.engine.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
@@ -125,7 +125,7 @@ test('in headless Chromium the page renders every operation and runs a request, 
     });
     await page.goto(`${base}/api/docs`);
     await page.locator('.info .title').filter({ hasText: 'Nightshift API' }).waitFor({ timeout: 20_000 });
-    const documented = operationsOf(await servedDocument(h.app)).length;
+    const documented = operationsOf(await servedDocument(h.engine)).length;
     await page.waitForFunction((n) => (globalThis as any).document.querySelectorAll('.opblock').length >= n, documented, { timeout: 10_000 });
     assert.equal(await page.locator('.opblock').count(), documented);
     assert.ok(await page.locator('.btn.authorize').isVisible(), 'the Authorize button (bearer JWT)');

@@ -20,9 +20,9 @@ before(async () => {
   t = tempDb();
   // Scheduler disabled: a valid trigger answers 503 JOBS_DISABLED instead of starting a thread.
   h = await testApp(t, { enabled: false });
-  doc = await servedDocument(h.app);
+  doc = await servedDocument(h.engine);
   operations = operationsOf(doc);
-  checker = new ContractChecker(h.app, operations);
+  checker = new ContractChecker(h.engine, operations);
   admin = await bearer('admin');
 });
 after(() => t.cleanup());
@@ -38,7 +38,7 @@ function assertRefused(res: { status: number; body: any }, field: string, what: 
 describe('request bodies', () => {
   test('every documented body has an example that the server accepts', async () => {
     const withBody = operations.filter((o) => o.operation.requestBody);
-    assert.ok(withBody.length >= 4, 'the bodies are documented');
+    assert.ok(withBody.length >= 2, 'the bodies are documented (the two enqueue endpoints)');
     for (const op of withBody) {
       const media = op.operation.requestBody.content['application/json'];
       assert.ok(media.example, `${op.spec.operationId} has an example`);

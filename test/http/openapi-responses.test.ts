@@ -51,8 +51,8 @@ before(async () => {
   dir = jobsDir();
   t = tempDb();
   h = await testApp(t, { jobsDir: dir });
-  operations = operationsOf(await servedDocument(h.app));
-  api = new ContractChecker(h.app, operations, seen);
+  operations = operationsOf(await servedDocument(h.engine));
+  api = new ContractChecker(h.engine, operations, seen);
   admin = await bearer('admin');
   staff = await bearer('staff');
 });
@@ -70,7 +70,7 @@ async function otherApp(options: Parameters<typeof testApp>[1], prepare?: (db: T
   others.push(db);
   const app = await testApp(db, options);
   prepare?.(db);
-  return new ContractChecker(app.app, operationsOf(await servedDocument(app.app)), seen);
+  return new ContractChecker(app.engine, operationsOf(await servedDocument(app.engine)), seen);
 }
 
 const json = (headers: Record<string, string>, body: unknown, method = 'POST'): RequestInit => ({
@@ -163,22 +163,6 @@ describe('answers match the document', () => {
     assert.equal((await api.request('/api/jobs/enqueue', json(admin, { jobName: 'no.such.job' }))).body.code, 'UNKNOWN_JOB_TYPE');
   });
 
-  test('preview sessions: create, revoke, validate (200, 404, 410 EXPIRED, 410 REVOKED)', async () => {
-    const live = await api.request('/api/preview-sessions', json(admin, { expiresAt: at(DAY) }));
-    const expired = await api.request('/api/preview-sessions', json(admin, { expiresAt: at(-DAY) }));
-    assert.equal((await api.request(`/api/preview-sessions/${live.body.token}/validate`)).status, 200);
-    assert.equal((await api.request(`/api/preview-sessions/${expired.body.token}/validate`)).body.code, 'EXPIRED');
-    assert.equal((await api.request(`/api/preview-sessions/${live.body.token}/revoke`, { method: 'POST', headers: admin })).body.revoked, true);
-    assert.equal((await api.request(`/api/preview-sessions/${live.body.token}/validate`)).body.code, 'REVOKED');
-    assert.equal((await api.request('/api/preview-sessions/unknown/validate')).status, 404);
-    assert.equal((await api.request('/api/preview-sessions/unknown/revoke', { method: 'POST', headers: admin })).status, 404);
-  });
-
-  test('i18n cache: put and stats', async () => {
-    assert.equal((await api.request('/api/i18n-cache', json(admin, { promptHash: 'p', value: 'Bonjour', expiresAt: at(-1000) }))).status, 201);
-    assert.deepEqual((await api.request('/api/i18n-cache/stats', { headers: admin })).body, { count: 1, expired: 1 });
-  });
-
   test('documentation and metrics: the document, the page, an asset (200, 304, 404), /metrics', async () => {
     assert.equal((await api.request('/api/openapi.json')).body.openapi, '3.1.0');
     assert.match((await api.request('/api/docs')).text, /<html/);
@@ -209,7 +193,7 @@ describe('answers match the document', () => {
 
   test('every status and error code the document promises was produced above', (ctx) => {
     const promised = ContractChecker.promised(operations);
-    assert.ok(promised.length > 80, `${promised.length} promised answers`);
+    assert.ok(promised.length > 60, `${promised.length} promised answers`);
     assert.deepEqual(promised.filter((answer) => !seen.has(answer)), []);
     ctx.diagnostic(`all ${promised.length} documented answers (operation, status, error code) produced`);
   });

@@ -67,40 +67,28 @@ test('the tarball holds only dist/, README.md and package.json', { timeout: 60_0
   t.diagnostic(`tarball: ${(pack!.size / 1024).toFixed(1)} KiB packed, ${(pack!.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${pack!.entryCount} files`);
 });
 
-// Runs in a plain `node` child (no --import tsx): imports the compiled engine by file URL, runs one
-// job file through a real scheduler (a Bree worker thread started from dist/threads/worker-entry.mjs)
-// and through a queue runner (a ThreadPool thread, same entry), and prints what the main thread and
-// the job's threads saw. tsx calls
+// Runs in a plain `node` child (no --import tsx): imports the compiled package's entry by file URL,
+// runs one job file through its scheduler (a Bree worker thread started from
+// dist/threads/worker-entry.mjs) and its queue runner (a ThreadPool thread, same entry), and prints
+// what the main thread and the job's threads saw. tsx calls
 // process.setSourceMapsEnabled(true) when it registers, which is per thread; the .ts case (TypeScript
 // syntax that must be compiled inside the job's thread) shows the signal does appear with tsx.
 const PROBE = `
-import { JobScheduler } from ${JSON.stringify(pathToFileURL(join(DIST, 'scheduler/scheduler.js')).href)};
-import { openDatabase } from ${JSON.stringify(pathToFileURL(join(DIST, 'db/open.js')).href)};
-import { migrate } from ${JSON.stringify(pathToFileURL(join(DIST, 'db/migrate.js')).href)};
-import { loadJobFile } from ${JSON.stringify(pathToFileURL(join(DIST, 'jobs/load.js')).href)};
-import { silentLogger } from ${JSON.stringify(pathToFileURL(join(DIST, 'log/logger.js')).href)};
-import { Queue, QueueRunner } from ${JSON.stringify(pathToFileURL(join(DIST, 'queue/index.js')).href)};
+import { createNightshift } from ${JSON.stringify(pathToFileURL(join(DIST, 'index.js')).href)};
 
-const [jobFile, databasePath] = process.argv.slice(2);
-const db = openDatabase(databasePath);
-migrate(db);
-const job = await loadJobFile(jobFile);
-const scheduler = new JobScheduler({ db, databasePath, jobs: [job], logger: silentLogger, enabled: true, leaseMs: 2000, shutdownGraceMs: 2000 });
-await scheduler.start();
-const outcome = await (await scheduler.runNow(job.definition.name)).done;
-await scheduler.stop(2000);
+const [jobFile, database] = process.argv.slice(2);
+const ns = createNightshift({ database, jobs: [jobFile], logLevel: 'silent', schedulerLeaseMs: 2000, pollIntervalMs: 50, shutdownGraceMs: 2000 });
+await ns.start();
+const name = ns.jobs[0].definition.name;
+const outcome = await (await ns.scheduler.runNow(name)).done;
 
 // The same file as a queue job, on one of the runner's long-lived threads.
-const runner = new QueueRunner({ db, databasePath, jobs: [job], logger: silentLogger, workers: 1, pollIntervalMs: 50, shutdownGraceMs: 2000 });
-const queue = new Queue({ db, jobs: [job], logger: silentLogger, onEnqueue: (j) => runner.wake(j.runAt) });
-await runner.start();
-const { job: queued } = queue.enqueue({ type: job.definition.name });
-let queueJob = queue.get(queued.id);
-for (const until = Date.now() + 20000; !['completed', 'failed', 'cancelled'].includes(queueJob.status) && Date.now() < until; queueJob = queue.get(queued.id)) {
+const { job: queued } = ns.enqueue(name);
+let queueJob = await ns.queue.get(queued.id);
+for (const until = Date.now() + 20000; !['completed', 'failed', 'cancelled'].includes(queueJob.status) && Date.now() < until; queueJob = await ns.queue.get(queued.id)) {
   await new Promise((resolve) => setTimeout(resolve, 25));
 }
-await runner.stop(2000);
-db.close();
+await ns.stop();
 console.log(JSON.stringify({ outcome, queued: { status: queueJob.status, error: queueJob.lastError, result: queueJob.result }, main: { execArgv: process.execArgv, tsx: process.sourceMapsEnabled === true } }));
 `;
 
@@ -199,11 +187,17 @@ console.log(times[2].toFixed(0));
 // emit (dashboard and API docs assets) were copied where the code reads them.
 test('the compiled server serves JSX pages and copied assets under plain node', { timeout: 60_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'nightshift-package-'));
-  const env = {
-    ...plainEnv(), PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'server.db'), JOBS_DIR: dir, LOG_FORMAT: 'json',
-    NODE_ENV: 'development', JWT_SECRET: 'package-test-secret-of-32-bytes-or-more',
-  };
-  const server = spawn(process.execPath, [join(DIST, 'server.js')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A host that only has the package: createNightshift, then listen() with the dashboard at /dashboard.
+  const script = join(dir, 'server.mjs');
+  writeFileSync(
+    script,
+    `import { createNightshift } from ${JSON.stringify(pathToFileURL(join(DIST, 'index.js')).href)};
+     const ns = createNightshift({ database: ${JSON.stringify(join(dir, 'server.db'))}, jobs: [], logFormat: 'json' });
+     await ns.start();
+     await ns.listen({ port: 0, host: '127.0.0.1', jwtSecret: 'package-test-secret-of-32-bytes-or-more', dashboardPath: '/dashboard' });
+     process.on('SIGTERM', () => ns.stop().then(() => process.exit(0)));`,
+  );
+  const server = spawn(process.execPath, [script], { cwd: dir, env: plainEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   server.stdout.on('data', (d) => (output += d));
   server.stderr.on('data', (d) => (output += d));
@@ -213,7 +207,7 @@ test('the compiled server serves JSX pages and copied assets under plain node', 
     await exited;
     rmSync(dir, { recursive: true, force: true });
   });
-  const url = await waitFor(() => /"msg":"Nightshift listening".*?"url":"([^"]+)"/.exec(output)?.[1], { timeoutMs: 30_000, what: 'the listening line' });
+  const url = await waitFor(() => /"msg":"Nightshift listening".*?"url":"([^"]+)"/.exec(output)?.[1], { timeoutMs: 30_000, what: `the listening line (output: ${output})` });
 
   const signIn = await fetch(`${url}/dashboard/sign-in`);
   assert.equal(signIn.status, 200);

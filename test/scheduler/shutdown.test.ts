@@ -76,7 +76,7 @@ async function startServer(
 ): Promise<ServerProcess & { db: TempDb }> {
   const db = tempDb(); // its temp dir and migrated file; the server opens its own connection
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'server.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'app', 'server.ts')], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
