@@ -110,7 +110,7 @@ export function loadSettings(env: Env, cwd: string): CliSettings {
   const configFile = findConfigFile(cwd);
   const file = configFile ? readConfigFile(configFile) : {};
   const fileDir = configFile ? dirname(configFile) : undefined;
-  const source = (envNames: string[], key: string) => (fromEnv(env, ...envNames) ? envNames.find((n) => env[n])! : `${configFile} (${key})`);
+  const source = (envNames: string[], key: string) => (fromEnv(env, ...envNames) ? envNames.find((n) => env[n])! : `${key} in ${configFile}`);
 
   // NIGHTSHIFT_* first; the reference app's own names (DATABASE_PATH...) are fallbacks.
   const dbEnv = ['NIGHTSHIFT_DATABASE', 'DATABASE_PATH'];

@@ -62,9 +62,9 @@ export function signInLink(settings: CliSettings, base: string, token: string): 
 export async function mintToken(settings: CliSettings, input: { role: Role; sub?: string; ttlSeconds: number; base: string }): Promise<MintedToken> {
   const secret = existingSecret(settings);
   if (!secret) {
-    const file = settings.jwtSecretFile ? ` nor a secret file at ${settings.jwtSecretFile}` : '';
+    const file = settings.jwtSecretFile ? `neither NIGHTSHIFT_JWT_SECRET nor a secret file at ${settings.jwtSecretFile}` : 'NIGHTSHIFT_JWT_SECRET is not set';
     throw usageError(
-      `No JWT secret: NIGHTSHIFT_JWT_SECRET is not set${file}. Use the secret the app passes to ns.routes({ jwtSecret }): ` +
+      `No JWT secret: ${file}. Use the secret the app passes to ns.routes({ jwtSecret }): ` +
         `set NIGHTSHIFT_JWT_SECRET or point jwtSecretFile in ${CONFIG_FILE} at a file holding it`,
       'NO_SECRET',
     );
