@@ -2,6 +2,9 @@
 // modules the server uses: the Queue for queue jobs, the store's ledger for runs, the scheduler's status
 // functions, and, for `run`, a JobScheduler started for manual runs only (no lease, no cron
 // timers), so a run is recorded in job_runs exactly like one triggered from the API.
+// Not (yet) on the public createNightshift(): its scheduler either takes the lease and arms cron
+// timers (enabled: true) or refuses runNow (enabled: false), and its runner claims every job type,
+// while the CLI needs a lease-free manual scheduler and a runner for one type (--local-runner).
 import { existsSync } from 'node:fs';
 import { loadJobs, type LoadedJob } from '../../jobs/load.ts';
 import type { Logger } from '../../log/logger.ts';
