@@ -1,10 +1,11 @@
 // `npm run token -- --role admin [--sub alice] [--ttl 3600]`: prints a JWT for local use, signed
 // with JWT_SECRET (or the development secret kept under data/), then a dashboard sign-in link (on
-// stderr when stdout is captured). Same code as `nightshift token` (src/cli/token.ts).
+// stderr when stdout is captured). Same code and settings as `nightshift token` (src/cli/token.ts,
+// src/cli/project.ts: nightshift.config.json, then the environment).
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../src/app/config.ts';
 import { CliError } from '../src/cli/errors.ts';
-import { mintToken, parseRole, parseTtl, printToken } from '../src/cli/token.ts';
+import { loadSettings } from '../src/cli/project.ts';
+import { mintToken, parseRole, parseTtl, printToken, publicUrl } from '../src/cli/token.ts';
 
 try {
   const { values } = parseArgs({
@@ -12,7 +13,8 @@ try {
   });
   const role = parseRole(values.role);
   const ttlSeconds = parseTtl(values.ttl);
-  const minted = await mintToken(parseConfig(process.env), { role, sub: values.sub, ttlSeconds });
+  const settings = loadSettings(process.env, process.cwd());
+  const minted = await mintToken(settings, { role, sub: values.sub, ttlSeconds, base: publicUrl(settings, process.env) });
   printToken(minted, process.stdout, process.stderr);
 } catch (err) {
   console.error((err as Error).message);

@@ -1,11 +1,10 @@
-// What every command gets: its parsed arguments, where to write, the configuration, a client
+// What every command gets: its parsed arguments, where to write, the app's settings, a client
 // (created on first use, local or HTTP by --url), and a signal that aborts on Ctrl-C.
-import type { Config } from '../app/config.ts';
 import type { OptionValues } from './args.ts';
 import type { Client } from './client/types.ts';
 import type { ExitCode } from './errors.ts';
 import type { Painter } from './render/format.ts';
-import type { Env } from './settings.ts';
+import type { CliSettings, Env } from './project.ts';
 
 export interface Stream {
   write(text: string): unknown;
@@ -25,7 +24,8 @@ export interface CommandContext {
   values: OptionValues;
   env: Env;
   out: Output;
-  config(): Config;
+  /** The app's settings (src/cli/project.ts), read on first use. */
+  settings(): CliSettings;
   client(): Promise<Client>;
   /**
    * For commands that follow a run: from this call on, the first Ctrl-C aborts the returned signal

@@ -15,21 +15,27 @@ Commands:
   cancel <id>                    cancel a pending or running queue job
   retry <id>                     send a failed or cancelled queue job back to pending
   token [--role R] [--ttl S] [--sub ID]
-                                 print a JWT (and, for owner or admin, a dashboard sign-in link);
-                                 use the server's PORT and DATABASE_PATH or JWT_SECRET, or --url
+                                 print a JWT (and, for owner or admin, a dashboard sign-in link)
+                                 signed with the app's secret
+
+Configuration (flags > env > nightshift.config.json > defaults):
+  The app's settings come from the nearest nightshift.config.json at or above the current folder
+  ({"database": "data/nightshift.db", "jobs": "jobs", "url": "https://app.example.com",
+  "basePath": "/admin/jobs"}; paths relative to the file's folder), overridden by NIGHTSHIFT_DATABASE,
+  NIGHTSHIFT_JOBS, NIGHTSHIFT_PUBLIC_URL, NIGHTSHIFT_BASE_PATH, NIGHTSHIFT_DASHBOARD_PATH,
+  NIGHTSHIFT_JWT_SECRET... (relative to the current folder). Nothing inside node_modules is used.
 
 Where it works:
-  By default on the database file, like the server: DATABASE_PATH (default: data/nightshift.db in
-  this project) and JOBS_DIR (default: its jobs/ folder). No server needs to be running, except for
-  queue jobs to be processed.
-  --url URL (or NIGHTSHIFT_URL) talks to a running server instead, with --token or NIGHTSHIFT_TOKEN
-  (an owner or admin JWT). Without a token, for a server on this host (localhost, 127.0.0.1), the
-  CLI signs a 5-minute admin token itself with JWT_SECRET or data/.jwt-secret; other hosts need
+  By default on the app's database file. No server needs to be running, except for queue jobs to be
+  processed.
+  --url URL (or NIGHTSHIFT_URL) talks to the running app instead, at URL + basePath, with --token or
+  NIGHTSHIFT_TOKEN (an owner or admin JWT). Without a token, for a server on this host (localhost,
+  127.0.0.1), the CLI signs a 5-minute admin token itself with the app's secret; other hosts need
   --token (e.g. --token "$(nightshift token)" where the secret is).
 
 Options for every command:
   --json        exactly one JSON document on stdout (errors too: {error, code, exitCode})
-  --url URL     a running server, e.g. http://localhost:3000
+  --url URL     the running app, e.g. http://localhost:3000 (its routes at basePath below it)
   --token JWT   the token for --url
   --verbose     engine logs (job threads, runner) on stderr
   -h, --help    this help, or a command's: nightshift run --help
@@ -102,16 +108,15 @@ Exit 4 if the job has already finished, 3 if there is no such job.`,
 A failed or cancelled job goes back to pending with its attempts reset. Exit 4 for any other status.`,
   token: `Usage: nightshift token [--role owner|admin|staff (admin)] [--ttl SECONDS (3600)] [--sub ID] [--json]
 
-Prints a JWT signed with JWT_SECRET (in development: the secret kept next to the database,
-data/.jwt-secret, created if missing), then, for owner and admin, a dashboard sign-in link
-(http://localhost:PORT/dashboard/sign-in#token=..., PORT from the environment, default 3000, or on
---url's host). A staff token gets a note instead of a link: staff tokens can call staff-level API
+Prints a JWT signed with the app's secret (NIGHTSHIFT_JWT_SECRET, or the file jwtSecretFile names,
+default .jwt-secret beside the database; never created here), then, for owner and admin, a
+dashboard sign-in link: <url><basePath><dashboardPath>/sign-in#token=..., url being --url, else the
+configured public URL, else NIGHTSHIFT_URL, else http://localhost:PORT (default 3000). A staff token gets a note instead of a link: staff tokens can call staff-level API
 routes only and cannot open the dashboard. That second line goes on stdout at a terminal, on stderr
 when stdout is captured, so TOKEN=$(nightshift token) gets the token alone. Same as npm run token.
 
-Run it with the same PORT and the same DATABASE_PATH or JWT_SECRET as the server (they choose the
-link's port and the signing secret), or pass --url with the server's address: otherwise the link
-points at the wrong port, or the server refuses the token.`,
+The secret must be the one the app passes to ns.routes({ jwtSecret }), or the server refuses the
+token.`,
   help: `Usage: nightshift help [command]`,
 };
 

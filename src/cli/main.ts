@@ -3,7 +3,6 @@
 // (src/cli/errors.ts). src/cli/nightshift.mjs is the bin that loads this file through tsx.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../app/config.ts';
 import { parseCommandLine, stringOption, type OptionValues } from './args.ts';
 import type { Client } from './client/types.ts';
 import { cancelCommand, enqueueCommand, jobCommand, jobsCommand, retryCommand } from './commands/queue.ts';
@@ -15,7 +14,8 @@ import type { Command, CommandContext, Output, Stream } from './context.ts';
 import { CliError, EXIT, usageError } from './errors.ts';
 import { USAGE, helpFor } from './help.ts';
 import { statusPainter } from './render/format.ts';
-import { PROJECT_ROOT, cliConfig, cliLogger, engineLogLevel, type Env } from './settings.ts';
+import { loadSettings, notConfiguredError, type CliSettings } from './project.ts';
+import { PROJECT_ROOT, cliLogger, engineLogLevel, type Env } from './settings.ts';
 import { autoToken } from './token.ts';
 
 const COMMANDS: Record<string, Command> = {
@@ -34,6 +34,8 @@ export interface MainIo {
   stdout: Stream;
   stderr: Stream;
   env: Env;
+  /** Where the app's nightshift.config.json is looked for (and env paths resolve). */
+  cwd: string;
   /** See CommandContext.catchInterrupts. */
   catchInterrupts(): AbortSignal;
 }
@@ -51,8 +53,8 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
       out.stderr.write(USAGE + '\n');
       return EXIT.usage;
     }
-    let config: Config | undefined;
-    const getConfig = () => (config ??= cliConfig(io.env));
+    let settings: CliSettings | undefined;
+    const getSettings = () => (settings ??= loadSettings(io.env, io.cwd));
     let clientPromise: Promise<Client> | undefined;
     const ctx: CommandContext = {
       argument,
@@ -60,8 +62,8 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
       env: io.env,
       out,
       catchInterrupts: io.catchInterrupts,
-      config: getConfig,
-      client: () => (clientPromise ??= createClient(values, io.env, getConfig()).then((c) => (client = c))),
+      settings: getSettings,
+      client: () => (clientPromise ??= createClient(values, io, getSettings()).then((c) => (client = c))),
     };
     const result = await COMMANDS[command]!(ctx);
     if (json) out.stdout.write(JSON.stringify(result.data, null, 2) + '\n');
@@ -75,7 +77,8 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
   }
 }
 
-async function createClient(values: OptionValues, env: Env, config: Config): Promise<Client> {
+async function createClient(values: OptionValues, io: MainIo, settings: CliSettings): Promise<Client> {
+  const { env } = io;
   const url = stringOption(values, 'url') ?? env.NIGHTSHIFT_URL;
   if (url) {
     let parsed: URL;
@@ -85,21 +88,24 @@ async function createClient(values: OptionValues, env: Env, config: Config): Pro
       throw usageError(`--url must be a URL such as http://localhost:3000 (got "${url}")`);
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw usageError('--url must start with http:// or https://');
-    const token = stringOption(values, 'token') ?? env.NIGHTSHIFT_TOKEN ?? (await autoToken(config, parsed));
+    const token = stringOption(values, 'token') ?? env.NIGHTSHIFT_TOKEN ?? (await autoToken(settings, parsed));
     if (!token) {
       throw usageError(
-        `No token for ${url}: pass --token or set NIGHTSHIFT_TOKEN (the CLI signs one itself only for a server on this host, localhost or 127.0.0.1, with JWT_SECRET or data/.jwt-secret)`,
+        `No token for ${url}: pass --token or set NIGHTSHIFT_TOKEN (the CLI signs one itself only for a server on this host, localhost or 127.0.0.1, with the app's secret: NIGHTSHIFT_JWT_SECRET or its secret file)`,
         'NO_TOKEN',
       );
     }
     const { HttpClient } = await import('./client/http.ts');
-    return new HttpClient({ url: parsed.toString(), token });
+    // --url is the app's address; its routes are mounted at the configured base path.
+    return new HttpClient({ url: parsed.toString(), basePath: settings.basePath, token });
   }
   if (stringOption(values, 'token')) throw usageError('--token is for a server: use it with --url');
   // Loaded only for local mode: a remote command does not open SQLite or import the engine.
   const { LocalClient } = await import('./client/local.ts');
+  const { database, jobs } = settings;
+  if (!database || !jobs) throw notConfiguredError(settings, io.cwd);
   const level = engineLogLevel(values.verbose === true, env);
-  return new LocalClient({ config, logger: cliLogger(level), logLevel: level });
+  return new LocalClient({ settings: { ...settings, database, jobs }, logger: cliLogger(level), logLevel: level });
 }
 
 function report(err: unknown, out: Output, env: Env): number {
@@ -139,5 +145,5 @@ export async function runCli(argv: string[]): Promise<number> {
     following = true;
     return controller.signal;
   };
-  return main(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, catchInterrupts });
+  return main(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), catchInterrupts });
 }

@@ -1,29 +1,12 @@
-// The CLI's view of the configuration: the same environment variables as the server (parsed by
-// src/config), except that an unset DATABASE_PATH or JOBS_DIR means the project's own data/ and
-// jobs/ folders rather than ones under the current directory. `npm start` runs from the project
-// root, so `nightshift status` from any subfolder (or `npx nightshift` anywhere in the repo) finds
-// the database the server uses.
+// The CLI's process settings: engine log levels, and the package's own folder (for its version
+// only: the app's database and jobs come from src/cli/project.ts, never from this folder).
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
-import { ConfigError, parseConfig, type Config } from '../app/config.ts';
 import { createLogger, formatPretty, type Logger } from '../log/logger.ts';
-import { usageError } from './errors.ts';
+import type { Env } from './project.ts';
+
+export type { Env } from './project.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-export type Env = Record<string, string | undefined>;
-
-export function cliConfig(env: Env): Config {
-  const filled = { ...env };
-  if (!filled.DATABASE_PATH) filled.DATABASE_PATH = join(PROJECT_ROOT, 'data', 'nightshift.db');
-  if (!filled.JOBS_DIR) filled.JOBS_DIR = join(PROJECT_ROOT, 'jobs');
-  try {
-    return parseConfig(filled);
-  } catch (err) {
-    if (err instanceof ConfigError) throw usageError(err.message);
-    throw err;
-  }
-}
 
 export type EngineLogLevel = 'debug' | 'info' | 'silent';
 

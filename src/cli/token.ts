@@ -1,13 +1,13 @@
 // Tokens for local use: `nightshift token` and `npm run token` (scripts/token.ts) share this, and
 // the CLI mints a short-lived admin token here for --url when none is given. A token is signed with
-// the server's secret (JWT_SECRET, or the development secret kept next to the database), so only
-// someone on the server's host, or holding its secret, can produce one.
+// the app's secret (NIGHTSHIFT_JWT_SECRET, or the secret file: jwtSecretFile, default .jwt-secret
+// beside the database), so only someone on the app's host, or holding its secret, can produce one.
+// The CLI never creates a secret: one the app does not use would sign tokens its server refuses.
 import { existsSync, readFileSync } from 'node:fs';
-import { ConfigError, type Config } from '../app/config.ts';
-import { resolveJwtSecret, secretFilePath } from '../app/jwt-secret.ts';
 import { signToken } from '../http/auth/auth.ts';
 import { ROLES, type Role } from '../http/auth/roles.ts';
 import { usageError } from './errors.ts';
+import { CONFIG_FILE, type CliSettings, type Env } from './project.ts';
 
 export interface MintedToken {
   token: string;
@@ -45,23 +45,29 @@ export function parseTtl(value: string | undefined, fallback = 3600): number {
   return ttl;
 }
 
-/** Where the dashboard of this configuration is: the server's URL if known, else localhost:PORT. */
-function dashboardBase(config: Config, url?: string): string {
-  return (url ?? `http://localhost:${config.port}`).replace(/\/+$/, '');
+/**
+ * The app's address for links: --url, else the configured public URL, else the server the CLI talks
+ * to (NIGHTSHIFT_URL), else the reference app's http://localhost:$PORT.
+ */
+export function publicUrl(settings: CliSettings, env: Env, flagUrl?: string): string {
+  return (flagUrl ?? settings.url ?? env.NIGHTSHIFT_URL ?? `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, '');
 }
 
-export function signInLink(base: string, token: string): string {
-  return `${base}/dashboard/sign-in#token=${token}`;
+/** The dashboard's sign-in page: where the app mounts the routes, then the dashboard below them. */
+export function signInLink(settings: CliSettings, base: string, token: string): string {
+  return `${base}${settings.basePath}${settings.dashboardPath}/sign-in#token=${token}`;
 }
 
-/** Signs a token with the configured secret (in development, generating it on first use like the server). */
-export async function mintToken(config: Config, input: { role: Role; sub?: string; ttlSeconds: number; url?: string }): Promise<MintedToken> {
-  let secret: string;
-  try {
-    secret = resolveJwtSecret(config);
-  } catch (err) {
-    if (err instanceof ConfigError) throw usageError(err.message, 'NO_SECRET');
-    throw err;
+/** Signs a token with the app's secret; `base` is publicUrl()'s answer. */
+export async function mintToken(settings: CliSettings, input: { role: Role; sub?: string; ttlSeconds: number; base: string }): Promise<MintedToken> {
+  const secret = existingSecret(settings);
+  if (!secret) {
+    const file = settings.jwtSecretFile ? `neither NIGHTSHIFT_JWT_SECRET nor a secret file at ${settings.jwtSecretFile}` : 'NIGHTSHIFT_JWT_SECRET is not set';
+    throw usageError(
+      `No JWT secret: ${file}. Use the secret the app passes to ns.routes({ jwtSecret }): ` +
+        `set NIGHTSHIFT_JWT_SECRET or point jwtSecretFile in ${CONFIG_FILE} at a file holding it`,
+      'NO_SECRET',
+    );
   }
   const sub = input.sub ?? `local-${input.role}`;
   const now = Date.now();
@@ -71,18 +77,15 @@ export async function mintToken(config: Config, input: { role: Role; sub?: strin
     role: input.role,
     sub,
     expiresAt: new Date((Math.floor(now / 1000) + input.ttlSeconds) * 1000).toISOString(),
-    ...(input.role === 'staff' ? { signInUrl: null, note: STAFF_NOTE } : { signInUrl: signInLink(dashboardBase(config, input.url), token) }),
+    ...(input.role === 'staff' ? { signInUrl: null, note: STAFF_NOTE } : { signInUrl: signInLink(settings, input.base, token) }),
   };
 }
 
-/**
- * The secret a server on this host uses, if this host has it: JWT_SECRET, or an existing development
- * secret file. Never creates one (a new secret would sign tokens no server accepts).
- */
-function existingSecret(config: Config): string | undefined {
-  if (config.jwtSecret) return config.jwtSecret;
-  const file = secretFilePath(config.databasePath);
-  return existsSync(file) ? readFileSync(file, 'utf8').trim() || undefined : undefined;
+/** The app's secret, if this host has it. Never creates one. */
+function existingSecret(settings: CliSettings): string | undefined {
+  if (settings.jwtSecret) return settings.jwtSecret;
+  const file = settings.jwtSecretFile;
+  return file && existsSync(file) ? readFileSync(file, 'utf8').trim() || undefined : undefined;
 }
 
 /** localhost, 127.0.0.0/8, ::1 (or 0.0.0.0 and ::, which connect to this host): a server on this host. */
@@ -97,9 +100,9 @@ export function isLoopback(url: URL): boolean {
  * only. Any other URL gets none: a mistyped or foreign address must not receive an admin token
  * signed with this host's secret (it would be valid on our server for those 5 minutes).
  */
-export async function autoToken(config: Config, url: URL): Promise<string | undefined> {
+export async function autoToken(settings: CliSettings, url: URL): Promise<string | undefined> {
   if (!isLoopback(url)) return undefined;
-  const secret = existingSecret(config);
+  const secret = existingSecret(settings);
   return secret && signToken({ sub: 'nightshift-cli', role: 'admin', ttlSeconds: 300 }, secret);
 }
 

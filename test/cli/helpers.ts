@@ -20,16 +20,22 @@ export interface CliOptions {
   /** Called with each stderr chunk, e.g. to send SIGINT once a run has started. */
   onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
   timeoutMs?: number;
+  /** Where the CLI runs (it looks for nightshift.config.json from there up). Default: this repo. */
+  cwd?: string;
 }
 
 // Variables the parent (a developer's shell, the test runner) may have that would steer the child.
-const INHERITED = ['DATABASE_PATH', 'JOBS_DIR', 'JWT_SECRET', 'NIGHTSHIFT_URL', 'NIGHTSHIFT_TOKEN', 'NIGHTSHIFT_DEBUG', 'NODE_TEST_CONTEXT', 'JOBS_ENABLED', 'PORT', 'NO_COLOR'];
+const INHERITED = [
+  'DATABASE_PATH', 'JOBS_DIR', 'JWT_SECRET', 'JOBS_TIMEZONE', 'JOBS_ENABLED', 'PORT', 'NODE_TEST_CONTEXT', 'NO_COLOR',
+  'NIGHTSHIFT_URL', 'NIGHTSHIFT_TOKEN', 'NIGHTSHIFT_DEBUG', 'NIGHTSHIFT_DATABASE', 'NIGHTSHIFT_JOBS', 'NIGHTSHIFT_TIMEZONE', 'NIGHTSHIFT_ENABLED',
+  'NIGHTSHIFT_JWT_SECRET', 'NIGHTSHIFT_JWT_SECRET_FILE', 'NIGHTSHIFT_PUBLIC_URL', 'NIGHTSHIFT_BASE_PATH', 'NIGHTSHIFT_DASHBOARD_PATH',
+];
 
 export function cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !INHERITED.includes(k)) env[k] = v;
   Object.assign(env, options.env);
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -261,7 +261,7 @@ test('usage errors exit 2, a missing database file exits 5, before anything is t
   }
   const missing = await cli(['status'], { env: { ...envFor(t), DATABASE_PATH: join(t.dir, 'nope', 'x.db') } });
   assert.equal(missing.code, 5, explain(missing));
-  assert.match(missing.stderr, /^nightshift: No database at .*x\.db: start the server once \(npm start\) or set DATABASE_PATH\n$/);
+  assert.match(missing.stderr, /^nightshift: No database at .*x\.db \(from DATABASE_PATH\): start the app once so Nightshift creates it, or fix the setting\n$/);
 }));
 
 test('token: --json for scripts; plain output is the token alone on stdout, the sign-in link on stderr; npm run token matches', withDb(async (t) => {

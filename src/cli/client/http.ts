@@ -7,7 +7,10 @@ import { CliError, EXIT, conflictError, notFoundError, unreachableError, usageEr
 import type { Client, EnqueueRequest, JobFilter, JobList, ProgressView, RunFilter, StartedRun, StatusView } from './types.ts';
 
 export interface HttpClientOptions {
+  /** The app's address. */
   url: string;
+  /** Where the app mounts ns.routes(): '' or e.g. '/admin/jobs'; every API path goes below it. */
+  basePath?: string;
   token: string;
   /** Per request. Default 15 s. */
   timeoutMs?: number;
@@ -21,7 +24,7 @@ export class HttpClient implements Client {
   readonly target: string;
 
   constructor(private readonly options: HttpClientOptions) {
-    this.target = options.url.replace(/\/+$/, '');
+    this.target = options.url.replace(/\/+$/, '') + (options.basePath ?? '').replace(/\/+$/, '');
   }
 
   private async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {

@@ -2,8 +2,10 @@
 // modules the server uses: the Queue for queue jobs, the store's ledger for runs, the scheduler's status
 // functions, and, for `run`, a JobScheduler started for manual runs only (no lease, no cron
 // timers), so a run is recorded in job_runs exactly like one triggered from the API.
+// Not (yet) on the public createNightshift(): its scheduler either takes the lease and arms cron
+// timers (enabled: true) or refuses runNow (enabled: false), and its runner claims every job type,
+// while the CLI needs a lease-free manual scheduler and a runner for one type (--local-runner).
 import { existsSync } from 'node:fs';
-import type { Config } from '../../app/config.ts';
 import { loadJobs, type LoadedJob } from '../../jobs/load.ts';
 import type { Logger } from '../../log/logger.ts';
 import { IdempotencyKeyReusedError, Queue, QueueRunner, QueueValidationError, UnknownJobTypeError } from '../../queue/index.ts';
@@ -12,14 +14,20 @@ import { JobScheduler } from '../../scheduler/scheduler.ts';
 import { jobStatus } from '../../scheduler/status.ts';
 import { openSqliteStore, type SqliteStore } from '../../store/sqlite/index.ts';
 import { CliError, EXIT, conflictError, notFoundError, unreachableError, usageError } from '../errors.ts';
+import type { CliSettings } from '../project.ts';
 import type { EngineLogLevel } from '../settings.ts';
 import type { Client, EnqueueRequest, JobFilter, JobList, RunFilter, StartedRun, StatusView } from './types.ts';
 
 /** How long a run started here may take to stop when the CLI is interrupted or exits. */
 const STOP_GRACE_MS = 5_000;
+/** The lease of a job the local runner claims: the library's default. */
+const QUEUE_LEASE_MS = 30_000;
+
+/** The app's settings, with the database and jobs folder known (main.ts refuses otherwise). */
+export type LocalSettings = CliSettings & { database: string; jobs: string };
 
 export interface LocalClientOptions {
-  config: Config;
+  settings: LocalSettings;
   logger: Logger;
   logLevel: EngineLogLevel;
 }
@@ -35,19 +43,20 @@ export class LocalClient implements Client {
   private runner?: QueueRunner;
 
   constructor(private readonly options: LocalClientOptions) {
-    const path = options.config.databasePath;
+    const path = options.settings.database;
     this.target = path;
-    // A typo in DATABASE_PATH must not silently create an empty database and report nothing.
+    // A typo in the configured path must not silently create an empty database and report nothing.
     if (!existsSync(path)) {
-      throw unreachableError(`No database at ${path}: start the server once (npm start) or set DATABASE_PATH`, 'NO_DATABASE');
+      const from = options.settings.databaseFrom;
+      throw unreachableError(`No database at ${path} (from ${from}): start the app once so Nightshift creates it, or fix the setting`, 'NO_DATABASE');
     }
     this.store = openSqliteStore(path);
     this.store.migrate();
   }
 
   private jobs(): Promise<LoadedJob[]> {
-    this.jobsLoaded ??= loadJobs(this.options.config.jobsDir).catch((err: Error) => {
-      throw new CliError(EXIT.failed, `Could not load the job files in ${this.options.config.jobsDir}: ${err.message}`, 'JOBS_DIR');
+    this.jobsLoaded ??= loadJobs(this.options.settings.jobs).catch((err: Error) => {
+      throw new CliError(EXIT.failed, `Could not load the job files in ${this.options.settings.jobs}: ${err.message}`, 'JOBS_DIR');
     });
     return this.jobsLoaded;
   }
@@ -68,14 +77,14 @@ export class LocalClient implements Client {
   }
 
   async status(): Promise<StatusView> {
-    const { config } = this.options;
+    const config = this.options.settings;
     const jobs = await this.jobs();
-    const lease = config.jobsEnabled ? await this.store.leader.read() : undefined;
+    const lease = config.enabled ? await this.store.leader.read() : undefined;
     return {
       mode: 'local',
       target: this.target,
       scheduler: {
-        enabled: config.jobsEnabled,
+        enabled: config.enabled,
         running: lease !== undefined && lease.expiresAt > Date.now(),
         timezone: config.timezone,
         leaseHolder: lease ? { owner: lease.owner, expiresAt: new Date(lease.expiresAt).toISOString() } : null,
@@ -84,7 +93,7 @@ export class LocalClient implements Client {
       jobs: await Promise.all(
         jobs
           .filter((j) => j.definition.schedule)
-          .map((j) => jobStatus(j, { store: this.store, timezone: config.timezone, scheduling: config.jobsEnabled, runningHere: false })),
+          .map((j) => jobStatus(j, { store: this.store, timezone: config.timezone, scheduling: config.enabled, runningHere: false })),
       ),
     };
   }
@@ -177,13 +186,13 @@ export class LocalClient implements Client {
   /** A scheduler in this process for manual runs only: it never takes the lease from a server's. */
   private async manualScheduler(): Promise<JobScheduler> {
     if (!this.scheduler) {
-      const { config, logger, logLevel } = this.options;
+      const { settings: config, logger, logLevel } = this.options;
       this.scheduler = new JobScheduler({
         store: this.store,
         jobs: await this.jobs(),
         logger,
         logLevel,
-        enabled: config.jobsEnabled,
+        enabled: config.enabled,
         timezone: config.timezone,
         shutdownGraceMs: STOP_GRACE_MS,
       });
@@ -198,7 +207,7 @@ export class LocalClient implements Client {
    */
   async startLocalRunner(type: string): Promise<void> {
     if (this.runner) return;
-    const { config, logger, logLevel } = this.options;
+    const { settings: config, logger, logLevel } = this.options;
     const job = (await this.jobs()).filter((j) => j.definition.name === type);
     if (job.length === 0) throw notFoundError(`Unknown job type "${type}"`, 'UNKNOWN_JOB_TYPE');
     this.runner = new QueueRunner({
@@ -207,8 +216,8 @@ export class LocalClient implements Client {
       logger,
       logLevel,
       workers: 1,
-      pollIntervalMs: config.queuePollIntervalMs,
-      leaseMs: config.queueLeaseMs,
+      pollIntervalMs: config.pollIntervalMs,
+      leaseMs: QUEUE_LEASE_MS,
       shutdownGraceMs: STOP_GRACE_MS,
     });
     await this.runner.start();

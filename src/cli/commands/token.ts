@@ -1,14 +1,16 @@
-// `nightshift token`: the same token as `npm run token`, plus --json.
+// `nightshift token`: the same token as `npm run token`, plus --json; the sign-in link is under the
+// app's configured URL, base path and dashboard path (src/cli/project.ts).
 import { stringOption } from '../args.ts';
 import type { Command } from '../context.ts';
-import { mintToken, parseRole, parseTtl, printToken } from '../token.ts';
+import { mintToken, parseRole, parseTtl, printToken, publicUrl } from '../token.ts';
 
 export const tokenCommand: Command = async (ctx) => {
-  const minted = await mintToken(ctx.config(), {
+  const settings = ctx.settings();
+  const minted = await mintToken(settings, {
     role: parseRole(stringOption(ctx.values, 'role')),
     sub: stringOption(ctx.values, 'sub'),
     ttlSeconds: parseTtl(stringOption(ctx.values, 'ttl')),
-    url: stringOption(ctx.values, 'url') ?? ctx.env.NIGHTSHIFT_URL,
+    base: publicUrl(settings, ctx.env, stringOption(ctx.values, 'url')),
   });
   if (!ctx.out.json) printToken(minted, ctx.out.stdout, ctx.out.stderr);
   return { data: minted };
