@@ -51,6 +51,10 @@ test('the tarball holds only dist/, README.md and package.json', { timeout: 60_0
   assert.deepEqual(paths.filter((p) => p.endsWith('.tsbuildinfo') || p.endsWith('.test.js')), []);
   // What the code reads or starts at run time besides its modules.
   for (const needed of [
+    'dist/index.js',
+    'dist/index.d.ts',
+    'dist/job.js',
+    'dist/job.d.ts',
     'dist/threads/worker-entry.mjs',
     'dist/cli/nightshift.mjs',
     'dist/cli/main.js',
