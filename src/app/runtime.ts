@@ -74,6 +74,15 @@ export async function startRuntime(config: Config, logger: AppLogger = appLogger
     }),
   );
 
+  // Jobs first, then the port: when the app answers, Nightshift's routes are ready too.
+  try {
+    await ns.start();
+  } catch (err) {
+    await ns.stop();
+    db.close();
+    throw err;
+  }
+
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
   });
@@ -82,8 +91,6 @@ export async function startRuntime(config: Config, logger: AppLogger = appLogger
   const url = `http://${host}:${address.port}`;
   // `url` is an address to open from this host; `bound` is what the socket listens on (0.0.0.0: every interface).
   logger.info({ url, bound: `${config.host}:${address.port}`, database: config.databasePath, jobsEnabled: config.jobsEnabled }, 'Nightshift listening');
-  // Until start() resolves, Nightshift's routes answer 503 (health checks see it starting).
-  await ns.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

@@ -211,7 +211,7 @@ test('the compiled server serves JSX pages and copied assets under plain node', 
     await exited;
     rmSync(dir, { recursive: true, force: true });
   });
-  const url = await waitFor(() => /"msg":"Nightshift listening".*?"url":"([^"]+)"/.exec(output)?.[1], { timeoutMs: 30_000, what: `the listening line (output: ${output})` });
+  const url = await waitFor(() => listeningUrl(output), { timeoutMs: 30_000, what: `the listening line (output: ${output})` });
 
   const signIn = await fetch(`${url}/dashboard/sign-in`);
   assert.equal(signIn.status, 200);
@@ -259,3 +259,16 @@ test('declarations reference only .js/.d.ts relative paths and typecheck for a s
   const tsc = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { encoding: 'utf8', timeout: 50_000 });
   assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
 });
+
+/** The url of the JSON log line "Nightshift listening" (field order is the logger's business). */
+function listeningUrl(output: string): string | undefined {
+  for (const line of output.split('\n')) {
+    try {
+      const record = JSON.parse(line) as { msg?: string; url?: string };
+      if (record.msg === 'Nightshift listening') return record.url;
+    } catch {
+      // not a JSON line
+    }
+  }
+  return undefined;
+}
