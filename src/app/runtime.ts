@@ -53,7 +53,10 @@ export async function startRuntime(config: Config, logger: AppLogger = appLogger
     await ns.migrate();
     const applied = migrateAppSchema(db);
     if (applied.length) logger.info({ applied }, "App's tables migrated");
+    // Jobs next, the port last: when the app answers, Nightshift's routes are ready too.
+    await ns.start();
   } catch (err) {
+    await ns.stop();
     db.close();
     throw err;
   }
@@ -73,15 +76,6 @@ export async function startRuntime(config: Config, logger: AppLogger = appLogger
       dashboardSessionMinutes: config.dashboardSessionMinutes,
     }),
   );
-
-  // Jobs first, then the port: when the app answers, Nightshift's routes are ready too.
-  try {
-    await ns.start();
-  } catch (err) {
-    await ns.stop();
-    db.close();
-    throw err;
-  }
 
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
