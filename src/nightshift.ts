@@ -14,7 +14,7 @@ import type { JobRun, RunFilter } from './runs/types.ts';
 import { JobScheduler } from './scheduler/scheduler.ts';
 import { openSqliteStore, type SqliteStore } from './store/sqlite/index.ts';
 import type { Db } from './db/open.ts';
-import { mountable, type RoutesOptions } from './http/mount.ts';
+import { mountable, type EngineParts, type RoutesOptions } from './http/mount.ts';
 import { listen, type Listening, type ListenOptions } from './http/listen.ts';
 
 /** Everything enqueue takes besides the type and payload, plus the caller's transaction. */
@@ -177,13 +177,14 @@ export class Nightshift {
    * answers 503.
    */
   routes(options: RoutesOptions = {}): Hono {
-    return mountable(this, options);
+    return mountable(() => this.engine(), options);
   }
 
-  /** @internal what routes() serves once started. */
-  engine() {
+  /** What routes() serves, once started. */
+  private engine(): EngineParts | undefined {
     if (!this.parts || !this.store) return undefined;
-    return { ...this.parts, store: this.store, logger: this.logger };
+    const { queue, scheduler, metrics } = this.parts;
+    return { store: this.store, queue, scheduler, metrics, logger: this.logger };
   }
 
   /** A standalone server for the routes (the reference app uses it); stop() closes it. */

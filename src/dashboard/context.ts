@@ -3,7 +3,7 @@
 import { baseFromMount } from '../http/base-path.ts';
 import type { Context } from 'hono';
 import type { JSX } from 'hono/jsx/jsx-runtime';
-import type { AppDeps } from '../http/app.ts';
+import type { AppDeps } from '../http/deps.ts';
 import type { AuthPrincipal, Authorize } from '../http/auth/principal.ts';
 import type { BasePathEnv } from '../http/base-path.ts';
 import type { TraceEnv } from '../http/trace.ts';

@@ -5,7 +5,7 @@
 // token.
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
-import type { AppDeps } from '../http/app.ts';
+import type { AppDeps } from '../http/deps.ts';
 import type { Authorize } from '../http/auth/principal.ts';
 import { basePathFromMount } from '../http/base-path.ts';
 import { loadAssets } from './assets.ts';

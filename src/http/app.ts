@@ -2,10 +2,6 @@
 // globals, so tests build one per database and call app.request() without a port.
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { Logger } from '../log/logger.ts';
-import type { Queue } from '../queue/index.ts';
-import type { JobScheduler } from '../scheduler/scheduler.ts';
-import type { NightshiftStore } from '../store/types.ts';
 import { authenticate, requireRole } from './auth/auth.ts';
 import { ADMIN_ROLES } from './auth/roles.ts';
 import type { Authorize } from './auth/principal.ts';
@@ -16,26 +12,11 @@ import { enqueueRoute, queueRoutes } from './routes/queue.ts';
 import { traceContext } from './trace.ts';
 import { dashboardRoutes } from '../dashboard/routes.ts';
 import { metricsRoutes } from '../metrics/routes.ts';
-import type { Metrics } from '../metrics/metrics.ts';
 import { openApiRoutes } from './openapi/routes.ts';
+import type { AppDeps } from './deps.ts';
 
-export interface AppDeps {
-  store: NightshiftStore;
-  scheduler: JobScheduler;
-  queue: Queue;
-  logger: Logger;
-  /** HS256 secret of the built-in JWT sign-in (not needed with an authorize hook). */
-  jwtSecret?: string;
-  /** How long POST /api/jobs/run/:name waits for the result before answering 202. */
-  runWaitMs: number;
-  bodyLimitBytes: number;
-  /** Static bearer token accepted on /metrics besides owner/admin JWTs (see src/metrics). */
-  metricsToken?: string;
-  /** Lifetime of a dashboard session cookie, in minutes (default 8 hours). */
-  dashboardSessionMinutes?: number;
-  /** The runtime's Prometheus metrics (fed by scheduler and runner hooks); without it /metrics builds its own. */
-  metrics?: Metrics;
-}
+export type { AppDeps };
+
 
 export interface AppOptions {
   /** The host's own authentication for the API, the dashboard and /metrics (replaces the JWT sign-in). */

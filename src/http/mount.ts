@@ -4,7 +4,7 @@
 // "/admin/jobs/*"), so nothing needs configuring; the engine's app is then served under that base.
 import { Hono } from 'hono';
 import { createApp, type App } from './app.ts';
-import type { Nightshift } from '../nightshift.ts';
+import type { AppDeps } from './deps.ts';
 import type { Authorize } from './auth/principal.ts';
 
 export interface RoutesOptions {
@@ -33,20 +33,19 @@ export interface RoutesOptions {
 
 const STARTING = { error: 'Nightshift is starting', code: 'STARTING' };
 
-export function mountable(ns: Nightshift, options: RoutesOptions): Hono {
+/** What the routes serve, once the engine has started (undefined before). */
+export type EngineParts = Pick<AppDeps, 'store' | 'scheduler' | 'queue' | 'logger' | 'metrics'>;
+
+export function mountable(engine: () => EngineParts | undefined, options: RoutesOptions): Hono {
   if (!options.authorize && !options.jwtSecret) throw new Error('ns.routes() needs an authorize hook or a jwtSecret (the built-in sign-in)');
   let engineApp: App | undefined;
   const underBase = new Map<string, Hono>();
   const app = new Hono();
   app.all('*', (c) => {
-    const engine = ns.engine();
-    if (!engine) return c.json(STARTING, 503, { 'retry-after': '1' });
+    const parts = engine();
+    if (!parts) return c.json(STARTING, 503, { 'retry-after': '1' });
     engineApp ??= createApp({
-      store: engine.store,
-      scheduler: engine.scheduler,
-      queue: engine.queue,
-      logger: engine.logger,
-      metrics: engine.metrics,
+      ...parts,
       jwtSecret: options.jwtSecret,
       runWaitMs: options.runWaitMs ?? 30_000,
       bodyLimitBytes: options.bodyLimitBytes ?? 100 * 1024,

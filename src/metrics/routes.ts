@@ -1,7 +1,7 @@
 // GET /metrics: Prometheus text exposition, for METRICS_TOKEN or an admin (see auth.ts).
 // Only that one path is registered (never a '*' middleware: this app is mounted at '/').
 import { Hono } from 'hono';
-import type { AppDeps } from '../http/app.ts';
+import type { AppDeps } from '../http/deps.ts';
 import type { Authorize } from '../http/auth/principal.ts';
 import { metricsAuth } from './auth.ts';
 import { createMetrics } from './metrics.ts';

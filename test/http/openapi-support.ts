@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import type { RouteSpec } from '../../src/http/openapi/define.ts';
 import { API_ROUTES } from '../../src/http/openapi/catalog.ts';
-import { errorCodesOf, errorSchemaFor } from '../../src/http/openapi/error-codes.ts';
+import { errorCodesOf } from '../../src/http/openapi/define.ts';
+import { errorSchemaFor } from '../../src/http/openapi/error-codes.ts';
 import type { App } from '../../src/http/app.ts';
 
 export type Json = Record<string, any>;

@@ -1,7 +1,7 @@
 // The overview page's data: scheduler state, each scheduled job's status, queue counts, recent
 // failures and recent runs. Every query here is served by an index (see the store's reads and
 // its ledger), so a page refreshing every 1.5 s stays cheap on a large history.
-import type { AppDeps } from '../../http/app.ts';
+import type { AppDeps } from '../../http/deps.ts';
 import type { JobRun } from '../../runs/types.ts';
 import { QUEUE_STATUSES, type QueueCounts, type QueueJob } from '../../queue/index.ts';
 import { dashboardPaths } from '../paths.ts';

@@ -2,8 +2,8 @@
 // payload schemas of the loaded job files). Nothing here is written by hand per endpoint: paths,
 // parameters, bodies, responses, error codes and security all come from the definitions.
 import type { ZodType } from 'zod';
-import type { RouteSpec } from './define.ts';
-import { ERROR_CODES, errorCodesOf, errorSchemaFor, type ErrorCode } from './error-codes.ts';
+import { errorCodesOf, type RouteSpec } from './define.ts';
+import { ERROR_CODES, errorSchemaFor, type ErrorCode } from './error-codes.ts';
 import { SchemaCollector, type JsonSchema } from './json-schema.ts';
 import { introduction, SECURITY_SCHEMES, securityOf, TAGS } from './texts.ts';
 

@@ -2,7 +2,6 @@
 // lists the codes it raises itself; the ones its access rule and its inputs imply are added here,
 // so the document, the handlers' declarations and the tests read one table.
 import { z } from 'zod';
-import type { RouteSpec } from './define.ts';
 
 type ExtraField = 'field' | 'issues' | 'runId' | 'jobId' | 'status';
 
@@ -36,28 +35,6 @@ const errorBody = z.strictObject({
   jobId: z.string().optional().meta({ description: 'The job holding the idempotency key' }),
   status: z.string().optional().meta({ description: "The job's current status" }),
 });
-
-/** Every error code a route can answer with, by status: its own plus those implied by access and inputs. */
-export function errorCodesOf(spec: RouteSpec): Map<number, ErrorCode[]> {
-  const codes = new Map<number, ErrorCode[]>();
-  const add = (status: number, code: ErrorCode) => {
-    const list = codes.get(status) ?? [];
-    if (!list.includes(code)) list.push(code);
-    codes.set(status, list);
-  };
-  // Path parameters are plain strings (a test keeps them so): a router match is always valid, and
-  // an unknown id is a 404, so they add no 400.
-  if (spec.query || spec.body) add(400, 'VALIDATION_ERROR');
-  if (spec.body) {
-    add(400, 'INVALID_JSON');
-    add(413, 'PAYLOAD_TOO_LARGE');
-    add(415, 'UNSUPPORTED_MEDIA_TYPE');
-  }
-  if (spec.access !== 'public') add(401, 'UNAUTHORIZED');
-  if (spec.access === 'admin' || spec.access === 'metrics') add(403, 'FORBIDDEN');
-  for (const [status, list] of Object.entries(spec.errors ?? {})) for (const code of list ?? []) add(Number(status), code);
-  return new Map([...codes].sort(([a], [b]) => a - b));
-}
 
 /** The error body of one status of one route: `code` narrowed to its codes, and only their fields. */
 export function errorSchemaFor(codes: readonly ErrorCode[]) {

@@ -3,7 +3,7 @@
 // document holds no secrets (it names the environment variables, never their values).
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
 import { basePathFromMount, type BasePathEnv } from '../base-path.ts';
 import { handleError } from '../errors.ts';
 import { API_ROUTES } from './catalog.ts';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
 import { defineRoute, serve } from '../openapi/define.ts';
 import { health } from './shapes.ts';
 

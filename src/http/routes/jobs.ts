@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { RUN_STATUSES } from '../../runs/types.ts';
 import { JobAlreadyRunningError, JobsDisabledError, SchedulerNotRunningError, UnknownJobError } from '../../scheduler/errors.ts';
 import type { RunOutcome } from '../../scheduler/scheduler.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
 import { ApiError, conflict, notFound } from '../errors.ts';
 import { defineRoute, serve } from '../openapi/define.ts';
 import { queryInt } from '../validate.ts';

@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { ENQUEUE_LIMITS, IdempotencyKeyReusedError, QUEUE_STATUSES, QueueValidationError, UnknownJobTypeError, type EnqueueInput, type Queue } from '../../queue/index.ts';
-import type { AppDeps } from '../app.ts';
+import type { AppDeps } from '../deps.ts';
 import type { AuthEnv } from '../auth/auth.ts';
 import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
 import { defineRoute, serve } from '../openapi/define.ts';
