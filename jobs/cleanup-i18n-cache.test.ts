@@ -2,7 +2,7 @@
 // through a real scheduler and worker thread, so the ledger row is proven too.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Db } from '../src/db/open.ts';
+import type { Db } from '../src/store/sqlite/open.ts';
 import { putCacheEntry } from '../src/app/domain/i18n-cache.ts';
 import { BOUNDED, harness, jobContext, runJob, runThroughScheduler } from '../test/helpers/scheduler-fixtures.ts';
 import job, { MAX_AGE_DAYS } from './cleanup-i18n-cache.ts';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createPreviewSession, findPreviewSession, revokePreviewSession } from '../src/app/domain/preview-sessions.ts';
-import type { Db } from '../src/db/open.ts';
+import type { Db } from '../src/store/sqlite/open.ts';
 import { BOUNDED, harness, jobContext, runJob, runThroughScheduler } from '../test/helpers/scheduler-fixtures.ts';
 import job from './cleanup-preview-sessions.ts';
 

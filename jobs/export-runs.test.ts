@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Db } from '../src/db/open.ts';
+import type { Db } from '../src/store/sqlite/open.ts';
 import { loadJobs } from '../src/jobs/load.ts';
 import { JOBS_DIR, tempDb } from '../test/helpers/index.ts';
 import { fakeContext, harness, waitForStatus } from '../test/queue/helpers.ts';

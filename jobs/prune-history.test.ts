@@ -2,7 +2,7 @@
 // unfinished jobs, running runs and recent history stay. As a module and as a scheduled job.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Db } from '../src/db/open.ts';
+import type { Db } from '../src/store/sqlite/open.ts';
 import { loadJobs } from '../src/jobs/load.ts';
 import { captureLogs, JOBS_DIR, tempDb } from '../test/helpers/index.ts';
 import { fakeContext } from '../test/queue/helpers.ts';

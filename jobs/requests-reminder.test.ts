@@ -2,7 +2,7 @@
 // once) when the row is missing or belongs to another tenant.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Db } from '../src/db/open.ts';
+import type { Db } from '../src/store/sqlite/open.ts';
 import { loadJobs } from '../src/jobs/load.ts';
 import { NonRetryableError, QueueValidationError } from '../src/queue/index.ts';
 import { JOBS_DIR, tempDb } from '../test/helpers/index.ts';

@@ -35,7 +35,7 @@ export { signToken, authenticate, requireRole, type TokenInput } from './http/au
 export { ROLES, ADMIN_ROLES, type Role } from './http/auth/roles.ts';
 
 // SQLite, opened as Nightshift opens it (WAL, busy timeout) with one clear error for an unusable path
-export { openDatabase, DatabaseOpenError } from './db/open.ts';
+export { openDatabase, DatabaseOpenError } from './store/sqlite/open.ts';
 export { SchemaTooNewError } from './store/errors.ts';
 
 // Logging

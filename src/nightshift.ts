@@ -13,7 +13,7 @@ import type { SyncStore } from './queue/enqueue.ts';
 import type { JobRun, RunFilter } from './runs/types.ts';
 import { JobScheduler } from './scheduler/scheduler.ts';
 import { openSqliteStore, type SqliteStore } from './store/sqlite/index.ts';
-import type { Db } from './db/open.ts';
+import type { Db } from './store/sqlite/open.ts';
 import { mountable, type EngineParts, type RoutesOptions } from './http/mount.ts';
 import { listen, type Listening, type ListenOptions } from './http/listen.ts';
 

@@ -5,7 +5,7 @@
 // POST /api/jobs/run/<job> runs the cleanup.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { openDatabase } from '../../src/db/open.ts';
+import { openDatabase } from '../../src/store/sqlite/open.ts';
 import { previewCleanupStatements } from '../../src/app/domain/preview-sessions.ts';
 import { signToken } from '../../src/http/auth/auth.ts';
 import { buildFixture, copyFixture, removeDb, type FixtureInfo, type FixtureLayout } from './lib/fixture.ts';

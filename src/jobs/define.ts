@@ -2,7 +2,7 @@
 // schedule, timeout, optional payload schema (for the queue) and the function that does the work.
 import { fileURLToPath } from 'node:url';
 import type { ZodType } from 'zod';
-import type { Db } from '../db/open.ts';
+import type { Db } from '../store/sqlite/open.ts';
 import type { Logger } from '../log/logger.ts';
 
 export type RunTrigger = 'schedule' | 'manual' | 'catch-up' | 'queue';

@@ -188,37 +188,12 @@ port.on('message', (message: MainToThread) => {
   }
 });
 
-// WAL checkpoints off the main thread: SQLite otherwise checkpoints inside whichever commit crosses
-// wal_autocheckpoint, i.e. now and then inside an enqueue or a claim on the main thread, fsyncs
-// included. While the runner runs it raises the main connection's wal_autocheckpoint far above
-// what this loop lets the WAL reach (runner.ts, moveCheckpointsOffThisThread), so the WAL is kept
-// bounded here:
-//   - PASSIVE every checkpointIntervalMs: copies what it can without blocking anyone; when it
-//     backfills the whole log, the next writer starts the WAL over from its beginning (the file
-//     stops growing);
-//   - under a steady write stream PASSIVE rarely catches up fully, and the WAL only grows. Once it
-//     passes WAL_LIMIT_BYTES, TRUNCATE: waits (busy handler) for a moment with no writer, copies
-//     everything and truncates the file. Writers wait at most that one checkpoint (a few ms),
-//     here and not on the request path, once per WAL_LIMIT_BYTES of writes.
-const WAL_LIMIT_BYTES = 16 * 1024 * 1024;
+// Housekeeping off the main thread (SQLite: WAL checkpoints, see the store's checkpoint()): the
+// runner moved it here so it never lands inside an enqueue or a claim on the main thread.
 if (data.threadIndex === 0 && data.checkpointIntervalMs > 0) {
-  const pageSize = db.pragma('page_size', { simple: true }) as number;
-  const limitFrames = Math.max(1, Math.floor(WAL_LIMIT_BYTES / (pageSize + 24)));
   setInterval(() => {
     try {
-      const [r] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
-      if (r && r.log > limitFrames) {
-        // This thread runs handlers too: wait for writers/readers briefly, not the 5 s busy_timeout.
-        // If it cannot get through now, the next interval tries again (the main connection's raised
-        // autocheckpoint is the backstop).
-        const busyMs = db.pragma('busy_timeout', { simple: true }) as number;
-        db.pragma('busy_timeout = 50');
-        try {
-          db.pragma('wal_checkpoint(TRUNCATE)');
-        } finally {
-          db.pragma(`busy_timeout = ${busyMs}`);
-        }
-      }
+      store.checkpoint();
     } catch (err) {
       baseLogger.warn('Background WAL checkpoint failed', errorFields(err));
     }

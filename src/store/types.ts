@@ -39,6 +39,8 @@ export interface NightshiftStore {
    * WAL checkpoints move off the main connection while a queue thread runs them in the background).
    */
   runnerAttached?(options: { backgroundCheckpoints: boolean }): () => void;
+  /** Periodic housekeeping a runner's first thread does on its own store (SQLite: WAL checkpoints). */
+  checkpoint?(): Awaitable<void>;
   readonly jobs: JobStore;
   readonly runs: RunStore;
   readonly leader: LeaderStore;

@@ -2,7 +2,7 @@
 // a few failures) and bulk rows for a long export. Rows go straight into nightshift_job_runs, with ids made
 // from their start times like the ledger's own.
 import { uuidv7 } from '../../src/core/ids.ts';
-import type { Db } from '../../src/db/open.ts';
+import type { Db } from '../../src/store/sqlite/open.ts';
 
 export interface HistorySpec {
   name: string;

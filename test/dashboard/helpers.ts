@@ -1,6 +1,6 @@
 // Helpers for the dashboard's in-process tests: an app on a temp database (real scheduler, the
 // shipped jobs), sign-in through the real form, and form posts with the session's CSRF token.
-import type { Db } from '../../src/db/open.ts';
+import type { Db } from '../../src/store/sqlite/open.ts';
 import type { Role } from '../../src/http/auth/roles.ts';
 import { tempDb, testApp, token, type TempDb, type TestApp } from '../helpers/index.ts';
 import type { SchedulerOptions } from '../../src/scheduler/scheduler.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { parseConfig } from '../../src/app/config.ts';
 import { migrate } from '../../src/store/sqlite/migrate.ts';
-import { openDatabase, type Db } from '../../src/db/open.ts';
+import { openDatabase, type Db } from '../../src/store/sqlite/open.ts';
 import { migrateAppSchema } from '../../src/app/domain/schema.ts';
 import { signToken } from '../../src/http/auth/auth.ts';
 import type { Role } from '../../src/http/auth/roles.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Db } from '../../src/db/open.ts';
+import type { Db } from '../../src/store/sqlite/open.ts';
 import { migrateAppSchema } from '../../src/app/domain/schema.ts';
 import { createApp, type App } from '../../src/http/app.ts';
 import { signToken } from '../../src/http/auth/auth.ts';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { openDatabase, type Db } from '../../src/db/open.ts';
+import { openDatabase, type Db } from '../../src/store/sqlite/open.ts';
 import type { JobContext, JobDefinition, JobDetails } from '../../src/jobs/define.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { loadJobFile, type LoadedJob } from '../../src/jobs/load.ts';

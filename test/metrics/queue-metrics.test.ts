@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { test, type TestContext } from 'node:test';
-import type { Db } from '../../src/db/open.ts';
+import type { Db } from '../../src/store/sqlite/open.ts';
 import { createMetrics } from '../../src/metrics/metrics.ts';
 import { Queue } from '../../src/queue/index.ts';
 import { claimJobs } from '../../src/store/sqlite/jobs/claim.ts';

@@ -6,7 +6,7 @@ import { loadJobs, type LoadedJob } from '../../src/jobs/load.ts';
 import { createLogger, type LogRecord } from '../../src/log/logger.ts';
 import { Queue, QueueRunner, type QueueJob, type QueueJobContext, type QueueJobStatus, type QueueRunnerOptions } from '../../src/queue/index.ts';
 import { captureLogs, REPO_ROOT, tempDb, waitFor, type CapturedLogs, type TempDb } from '../helpers/index.ts';
-import type { Db } from '../../src/db/open.ts';
+import type { Db } from '../../src/store/sqlite/open.ts';
 import type { SqliteStore } from '../../src/store/sqlite/index.ts';
 
 export const QUEUE_FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'queue-jobs');

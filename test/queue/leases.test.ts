@@ -11,7 +11,7 @@ import { recoverStale } from '../../src/store/sqlite/jobs/leases.ts';
 import { openRun } from '../../src/store/sqlite/runs/ledger.ts';
 import { tempDb, waitFor, type TempDb } from '../helpers/index.ts';
 import { harness, loadFixtureJobs, runsOf, waitForStatus } from './helpers.ts';
-import type { Db } from '../../src/db/open.ts';
+import type { Db } from '../../src/store/sqlite/open.ts';
 
 const OTHER_HOST = 'some-other-host:4242:feedbeef';
 

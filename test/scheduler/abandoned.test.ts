@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { test } from 'node:test';
-import type { Db } from '../../src/db/open.ts';
+import type { Db } from '../../src/store/sqlite/open.ts';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
 import { BOUNDED, FIXTURE_DIRS, deadPid, harness, runRow } from '../helpers/scheduler-fixtures.ts';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import type { Db } from '../../src/db/open.ts';
+import type { Db } from '../../src/store/sqlite/open.ts';
 import { waitFor } from '../helpers/index.ts';
 import { BOUNDED, FIXTURE_DIRS, harness, runRows, sleep } from '../helpers/scheduler-fixtures.ts';
 

@@ -10,7 +10,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { DatabaseOpenError, openDatabase } from '../../src/db/open.ts';
+import { DatabaseOpenError, openDatabase } from '../../src/store/sqlite/open.ts';
 import { REPO_ROOT } from '../helpers/index.ts';
 
 const IS_ROOT = process.getuid?.() === 0;

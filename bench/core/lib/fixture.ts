@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrate } from '../../../src/store/sqlite/migrate.ts';
-import { openDatabase } from '../../../src/db/open.ts';
+import { openDatabase } from '../../../src/store/sqlite/open.ts';
 import { migrateAppSchema } from '../../../src/app/domain/schema.ts';
 import { previewToken } from '../../../src/app/domain/preview-sessions.ts';
 

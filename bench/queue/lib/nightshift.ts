@@ -2,7 +2,7 @@
 // connection and its WriteGate) shared by the main thread's Queue and QueueRunner, and Queue.enqueue
 // wakes the runner with the job's runAt.
 import { BroadcastChannel } from 'node:worker_threads';
-import type { Db } from '../../../src/db/open.ts';
+import type { Db } from '../../../src/store/sqlite/open.ts';
 import { loadJobFile, type LoadedJob } from '../../../src/jobs/load.ts';
 import { createLogger } from '../../../src/log/logger.ts';
 import { Queue, QueueRunner, type QueueRunnerOptions } from '../../../src/queue/index.ts';

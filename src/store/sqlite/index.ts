@@ -1,8 +1,8 @@
 // The SQLite store: Nightshift's tables in the app's own SQLite file, behind NightshiftStore. Every
 // method answers synchronously (better-sqlite3 is synchronous; a promise per call would cost the
 // queue's hot path), which also lets enqueue join the caller's own transaction on its connection.
-import type { Db } from '../../db/open.ts';
-import { openDatabase } from '../../db/open.ts';
+import type { Db } from './open.ts';
+import { openDatabase } from './open.ts';
 import { toQueueJob } from '../job-rows.ts';
 import type {
   InsertOutcome, JobStore, LeaderStore, MigrationReport, NewJob, NightshiftStore, RunStore, ScheduleStore, StoreHealth, StoreThreadSpec,
@@ -25,6 +25,8 @@ import { WriteGate } from './write-gate.ts';
  * backstop above queue-thread.ts's TRUNCATE limit, never reached while the background checkpointer works.
  */
 const MAIN_AUTOCHECKPOINT_PAGES = 10_000;
+/** checkpoint() truncates the WAL once it passes this size. */
+const WAL_LIMIT_BYTES = 16 * 1024 * 1024;
 
 export interface SqliteStoreOptions {
   /** The file path (used for messages and by worker threads, which open their own connection). */
@@ -126,6 +128,34 @@ export class SqliteStore implements NightshiftStore {
     }
   }
 
+  /**
+   * One round of WAL upkeep, run by the first queue thread every checkpointIntervalMs while a
+   * runner runs (see runnerAttached): SQLite otherwise checkpoints inside whichever commit crosses
+   * wal_autocheckpoint, i.e. now and then inside an enqueue or a claim on the main thread, fsyncs
+   * included.
+   *   - PASSIVE: copies what it can without blocking anyone; when it backfills the whole log, the
+   *     next writer starts the WAL over from its beginning (the file stops growing);
+   *   - under a steady write stream PASSIVE rarely catches up fully and the WAL only grows. Past
+   *     WAL_LIMIT_BYTES, TRUNCATE: waits briefly for a moment with no writer (50 ms here, not the
+   *     5 s busy timeout: the thread runs handlers too), copies everything and truncates the file.
+   *     If it cannot get through, the next round tries again (the main connection's raised
+   *     autocheckpoint is the backstop).
+   */
+  checkpoint(): void {
+    const db = this.db;
+    this.walLimitFrames ??= Math.max(1, Math.floor(WAL_LIMIT_BYTES / ((db.pragma('page_size', { simple: true }) as number) + 24)));
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    if (!r || r.log <= this.walLimitFrames) return;
+    const busyMs = db.pragma('busy_timeout', { simple: true }) as number;
+    db.pragma('busy_timeout = 50');
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      db.pragma(`busy_timeout = ${busyMs}`);
+    }
+  }
+  private walLimitFrames?: number;
+
   connectionBusy(): boolean {
     return this.db.inTransaction;
   }
@@ -134,8 +164,7 @@ export class SqliteStore implements NightshiftStore {
    * SQLite runs its automatic checkpoint inside whichever COMMIT pushes the WAL past
    * wal_autocheckpoint pages (1000 by default: every ~240 single-job enqueues), so now and then an
    * enqueue on the request path pays 3-5 ms for it. While a runner runs, queue thread 0
-   * checkpoints in the background (PASSIVE every checkpointIntervalMs, TRUNCATE once the WAL passes
-   * a size limit: see src/queue/queue-thread.ts), so this connection's threshold is raised far above
+   * checkpoints in the background (checkpoint() below, every checkpointIntervalMs), so this connection's threshold is raised far above
    * what the background checkpointer lets the WAL reach: a backstop only. The returned function
    * restores the previous value, so without a runner SQLite's own autocheckpoint applies as before.
    */

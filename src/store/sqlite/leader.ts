@@ -1,7 +1,7 @@
 // The scheduler lease on SQLite: one row saying which scheduler instance may fire cron jobs on this
 // database and until when. The holder renews it; anyone may take it once it expires or its owner is
 // gone (the engine decides "gone": src/core/owner.ts).
-import type { Db } from '../../db/open.ts';
+import type { Db } from './open.ts';
 import type { LeaseHolder } from '../types.ts';
 
 interface LeaseRow {

@@ -3,7 +3,7 @@
 // (0.5 s at 1M rows), instead of walking the small partial index of pending jobs (65 ms for a
 // 50k backlog). Queue counts by type are the queue's own read (countByTypeAndStatus, shared with
 // the dashboard).
-import type { Db } from '../../db/open.ts';
+import type { Db } from './open.ts';
 import { countByTypeAndStatus } from './jobs/read.ts';
 import { stmt } from './statements.ts';
 import { QUEUE_STATUSES } from '../../queue/types.ts';

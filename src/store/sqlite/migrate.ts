@@ -2,7 +2,7 @@
 // its numbered migrations ran. PRAGMA user_version belongs to the app that owns the database (many
 // apps version their schema with it), so Nightshift never reads or writes it, and never touches a
 // table without the nightshift_ prefix (except adopting its own 0.1 tables: migrations/001-core.ts).
-import type { Db } from '../../db/open.ts';
+import type { Db } from './open.ts';
 import { SchemaTooNewError } from '../errors.ts';
 import type { Migration } from './migration.ts';
 import { migrations as allMigrations } from './migrations/index.ts';

@@ -1,5 +1,5 @@
 // One numbered migration of Nightshift's SQLite tables (migrations/ lists them; migrate.ts runs them).
-import type { Db } from '../../db/open.ts';
+import type { Db } from './open.ts';
 
 export interface Migration {
   version: number;

@@ -1,7 +1,7 @@
 // Retention deletes on SQLite, one bounded batch per call (the caller paces the batches: see
 // src/jobs/batches.ts). Unfinished jobs and running runs are never touched.
 import { uuidv7Prefix } from '../../core/ids.ts';
-import type { Db } from '../../db/open.ts';
+import type { Db } from './open.ts';
 import { stmt } from './statements.ts';
 
 // A job finished before the cutoff was created before it, so its (time-ordered) id sorts below the

@@ -1,6 +1,6 @@
 // When each scheduled job was first seen on this database (catch-up: a fresh install does not
 // "catch up" on day one; src/scheduler/catch-up.ts decides).
-import type { Db } from '../../db/open.ts';
+import type { Db } from './open.ts';
 import { stmt } from './statements.ts';
 
 export function recordFirstSeen(db: Db, names: readonly string[], now: number): void {

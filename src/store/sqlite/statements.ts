@@ -2,7 +2,7 @@
 // second, so each connection keeps its compiled statements here (like graphile-worker's
 // per-connection prepared queries).
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../../db/open.ts';
+import type { Db } from './open.ts';
 
 const perConnection = new WeakMap<Db, Map<string, Statement>>();
 

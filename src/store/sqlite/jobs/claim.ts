@@ -6,7 +6,7 @@
 // The hot statements name their index (INDEXED BY) or keep the planner off the status index with
 // a unary +: without ANALYZE statistics SQLite prefers the (status, created_at) index of the admin
 // listing, which turns every claim into a scan and sort of the whole pending set.
-import type { Db } from '../../../db/open.ts';
+import type { Db } from '../open.ts';
 import type { Candidate, ClaimedRow } from '../../types.ts';
 import { stmt } from '../statements.ts';
 

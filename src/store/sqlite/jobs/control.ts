@@ -1,6 +1,6 @@
 // Cancel and manual retry: state changes an admin asks for, each guarded by the status it expects so
 // a concurrent claim or completion in another process cannot be overwritten.
-import type { Db } from '../../../db/open.ts';
+import type { Db } from '../open.ts';
 import type { CancelOutcome, RetryOutcome } from '../../../queue/types.ts';
 import { inTransaction, stmt } from '../statements.ts';
 

@@ -1,7 +1,7 @@
 // Writes a batch of attempt endings (job rows and their run rows) inside the runner's transaction:
 // completions as one statement, the rarer failures one row at a time. How a failure is retried is
 // the engine's decision (planEnding, src/queue/outcomes.ts); this file only writes it.
-import type { Db } from '../../../db/open.ts';
+import type { Db } from '../open.ts';
 import type { FinalStatus } from '../../../runs/types.ts';
 import type { Applied, Attempt, Ending, TickRequest } from '../../types.ts';
 import { endRun, insertFinishedRuns, succeedRuns, type FinishedRun } from '../runs/queue-runs.ts';

@@ -1,7 +1,7 @@
 // Ending an attempt. Every UPDATE here is guarded by `id = ? AND lease_token = ?`: only the holder
 // of the current lease can complete or fail a job, so a runner whose lease expired (and whose job
 // another runner re-claimed) cannot overwrite the newer attempt.
-import type { Db } from '../../../db/open.ts';
+import type { Db } from '../open.ts';
 import type { QueueJobStatus } from '../../../queue/types.ts';
 import { appendErrorLog, type JobRow } from '../../job-rows.ts';
 import type { ProgressWrite } from '../../types.ts';

@@ -1,6 +1,6 @@
 // INSERT of one job. A plain statement (no BEGIN) so it joins the caller's transaction when there
 // is one, and is its own atomic autocommit otherwise.
-import type { Db } from '../../../db/open.ts';
+import type { Db } from '../open.ts';
 import type { JobRow } from '../../job-rows.ts';
 import type { NewJob } from '../../types.ts';
 import { stmt } from '../statements.ts';

@@ -7,7 +7,7 @@
 // 'abandoned'. The job then runs again: a job is never lost and never stays 'processing' forever,
 // but a handler can run more than once, so handlers must be idempotent. While a lease is valid no
 // other runner can claim the job, and only the token holder can complete it.
-import type { Db } from '../../../db/open.ts';
+import type { Db } from '../open.ts';
 import { endAttempt } from './finish.ts';
 import type { JobRow } from '../../job-rows.ts';
 import { endRun } from '../runs/queue-runs.ts';

@@ -2,7 +2,7 @@
 // The status is written into the SQL as a literal (it is checked against QUEUE_STATUSES first):
 // SQLite only uses a partial index (WHERE status = 'failed') when the query names the same value,
 // never for a bound parameter. See the index comments in src/db/migrations/002-queue.ts.
-import type { Db } from '../../../db/open.ts';
+import type { Db } from '../open.ts';
 import { QUEUE_STATUSES, type ListFilter, type QueueCounts, type QueueJobStatus } from '../../../queue/types.ts';
 import type { JobRow } from '../../job-rows.ts';
 import { stmt } from '../statements.ts';

@@ -4,7 +4,7 @@
 // threads) arrive as synchronous functions and run between the statements.
 import { randomUUID } from 'node:crypto';
 import { uuidv7 } from '../../../core/ids.ts';
-import type { Db } from '../../../db/open.ts';
+import type { Db } from '../open.ts';
 import type { ClaimRequest, ClaimedRow, TickRequest, TickResult } from '../../types.ts';
 import { openRuns } from '../runs/queue-runs.ts';
 import { claimJobs, readyCandidates, runningByType } from './claim.ts';

@@ -6,7 +6,7 @@
 //
 // A Nightshift 0.1 database (unprefixed tables, versioned with PRAGMA user_version) is adopted in
 // place: its tables are renamed, so nothing is lost (see adoptLegacyTables).
-import type { Db } from '../../../db/open.ts';
+import type { Db } from '../open.ts';
 import type { Migration } from '../migration.ts';
 
 const SCHEMA = `

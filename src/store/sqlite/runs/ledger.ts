@@ -3,7 +3,7 @@
 // UUIDv7 made from started_at, so id order is start order: "newest first" is id DESC, on the
 // primary key.
 import { uuidv7, uuidv7Prefix } from '../../../core/ids.ts';
-import type { Db } from '../../../db/open.ts';
+import type { Db } from '../open.ts';
 import type { FinalStatus, JobRun, RunFilter, RunStatus } from '../../../runs/types.ts';
 import { toJobRun, type RunRow } from '../../run-rows.ts';
 import type { FinishRunInput, StartRunInput, StartRunResult } from '../../types.ts';

@@ -7,7 +7,7 @@
 // no churn in the "still running" index), which matters at thousands of jobs a second. Nothing is
 // lost: nightshift_queue_jobs.run_id names the row either way, and recovery writes an 'abandoned' row for an
 // attempt that died before its row was opened (abandonRun).
-import type { Db } from '../../../db/open.ts';
+import type { Db } from '../open.ts';
 import type { FinalStatus } from '../../../runs/types.ts';
 import type { RunRef } from '../../types.ts';
 import { finishRun } from './ledger.ts';
