@@ -27,6 +27,17 @@ test('csvField quotes commas, quotes and line breaks', async () => {
   assert.equal(csvField(null), '');
 });
 
+test('csvField neutralises cells a spreadsheet would run as formulas (OWASP: = + - @ tab CR)', async () => {
+  assert.equal(csvField("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+  assert.equal(csvField('+1+1'), "'+1+1");
+  assert.equal(csvField('-2+3'), "'-2+3");
+  assert.equal(csvField('@SUM(A1:A2)'), "'@SUM(A1:A2)");
+  assert.equal(csvField('\t=1'), "'\t=1");
+  assert.equal(csvField('\r=1'), `"'\r=1"`, 'quoted too: it holds a line break');
+  assert.equal(csvField('=HYPERLINK("http://x","y")'), `"'=HYPERLINK(""http://x"",""y"")"`);
+  assert.equal(csvField('a=1'), 'a=1', 'only a leading sign is a formula');
+});
+
 test('exports every run in chunks, reporting progress, to data/exports next to the database', async () => {
   const t = tempDb();
   try {
@@ -34,14 +45,18 @@ test('exports every run in chunks, reporting progress, to data/exports next to t
     const { ctx, progress } = fakeContext(t.db, parse({ chunkSize: 1_000 }));
     const details = (await job.run(ctx)) as { file: string; rows: number };
     assert.equal(details.rows, 2_500);
-    assert.equal(join(details.file, '..'), exportDir(t.path));
+    assert.match(details.file, /^exports\/job-runs-[\w-]+\.csv$/, 'relative to the database folder: no server path in the result');
     assert.equal(exportDir(t.path), join(t.dir, 'exports'));
     assert.deepEqual(progress, [[0, 2_500], [1_000, 2_500], [2_000, 2_500], [2_500, 2_500]]);
-    const text = readFileSync(details.file, 'utf8');
+    const text = readFileSync(join(t.dir, details.file), 'utf8');
     assert.ok(text.startsWith('id,name,status,trigger,started_at,ended_at,duration_ms,job_id,trace_id,error,details\n'));
     assert.ok(text.includes('run-0,beta,failed,manual,2023-11-14T22:13:20.000Z,2023-11-14T22:13:20.005Z,5,,,"bad ""value"", line 0\nsecond line",\n'));
     assert.equal(text.match(/^run-/gm)?.length, 2_500);
     assert.deepEqual(readdirSync(exportDir(t.path)), [details.file.split('/').pop()], 'no partial file left behind');
+    // An error message with a formula in it (user text can reach it) is written as text.
+    t.db.prepare(`UPDATE nightshift_job_runs SET error = '=cmd|'' /C calc''!A0' WHERE id = 'run-1'`).run();
+    const again = (await job.run(fakeContext(t.db, parse({})).ctx)) as { file: string };
+    assert.ok(readFileSync(join(t.dir, again.file), 'utf8').includes(`,'=cmd|' /C calc'!A0,`));
   } finally {
     t.cleanup();
   }

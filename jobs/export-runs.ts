@@ -1,9 +1,9 @@
 // Exports the run history (nightshift_job_runs) to CSV under <database dir>/exports/ (data/exports/ by
-// default). A long job done politely: chunks of `chunkSize` rows, progress after each chunk, a stop
+// default); its result names the file relative to the database's folder ("exports/....csv"). A long job done politely: chunks of `chunkSize` rows, progress after each chunk, a stop
 // between chunks when cancelled (the partial file is removed), and the file only appears, under its
 // final name, once complete.
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { defineJob, RUN_STATUSES } from '../src/job.ts';
@@ -14,10 +14,15 @@ const COLUMNS = ['id', 'name', 'status', 'trigger', 'started_at', 'ended_at', 'd
 /** A nightshift_job_runs row with its rowid, which the export pages by. */
 type Row = RunRow & { rowid: number };
 
-/** RFC 4180: quote fields with a comma, quote or line break; double the quotes inside. */
+/**
+ * RFC 4180: quote fields with a comma, quote or line break; double the quotes inside. A cell that a
+ * spreadsheet would take for a formula (starting with = + - @, a tab or a carriage return: OWASP's
+ * list) gets a leading apostrophe first, so user text in an error message stays text.
+ */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = String(value);
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -88,7 +93,10 @@ export default defineJob({
       rmSync(partial, { force: true });
       throw err;
     }
-    ctx.logger.info('Run history exported', { file, rows, bytes });
-    return { file, rows, bytes };
+    // The result is shown to API and dashboard users: the file relative to the database's folder
+    // (data/ by default), never the server's absolute path.
+    const relativeFile = relative(dirname(resolve(ctx.db.name)), file);
+    ctx.logger.info('Run history exported', { file: relativeFile, rows, bytes });
+    return { file: relativeFile, rows, bytes };
   },
 });

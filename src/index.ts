@@ -13,7 +13,7 @@ export { defineJob, DEFAULT_TIMEOUT_MS, type JobContext, type JobDefinition, typ
 export type { JobSource, LoadedJob } from './jobs/load.ts';
 export { deleteInBatches, type BatchOptions, type BatchStats, type DeleteBatch } from './jobs/batches.ts';
 export { pruneHistory, type PruneResult } from './jobs/retention.ts';
-export { NonRetryableError, RetryAfterError, retryAfter, IdempotencyKeyReusedError, QueueValidationError, UnknownJobTypeError, type ValidationIssue } from './queue/errors.ts';
+export { NonRetryableError, RetryAfterError, retryAfter, IdempotencyKeyReusedError, PayloadTooLargeError, QueueValidationError, UnknownJobTypeError, type ValidationIssue } from './queue/errors.ts';
 export type { QueueJobContext } from './queue/define.ts';
 
 // The queue and the ledger's shapes

@@ -112,7 +112,8 @@ export class Nightshift {
         })
       : undefined;
     // The runner claims right after an enqueue or a cancel in this process instead of at its next poll.
-    const queue = new Queue({ store, jobs, logger, onEnqueue: (job) => runner?.wake(job.runAt), onCancel: (id) => runner?.cancel(id), onRetry: metrics.onManualRetry });
+    const limits = { maxPayloadBytes: o.maxPayloadBytes, maxRunAheadMs: o.maxRunAheadMs };
+    const queue = new Queue({ store, jobs, logger, limits, onEnqueue: (job) => runner?.wake(job.runAt), onCancel: (id) => runner?.cancel(id), onRetry: metrics.onManualRetry });
     metrics.attach({ scheduler, queue, runner });
     this.parts = { jobs, queue, scheduler, runner, metrics };
     await scheduler.start();

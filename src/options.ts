@@ -2,6 +2,7 @@
 // there, with the option named, before anything is opened.
 import { z } from 'zod';
 import type { JobSource } from './jobs/load.ts';
+import { DEFAULT_ENQUEUE_LIMITS } from './queue/enqueue.ts';
 import type { LogLevel } from './log/logger.ts';
 import type { PinoLike } from './log/host.ts';
 
@@ -43,6 +44,10 @@ export interface NightshiftOptions {
   pollIntervalMs?: number;
   /** How long stop() waits for running jobs before terminating them. Default 10 s. */
   shutdownGraceMs?: number;
+  /** Largest job payload stored (the validated value as JSON), in bytes; larger is refused (HTTP 413). Default 32 KiB. */
+  maxPayloadBytes?: number;
+  /** Furthest a job's runAt may be ahead of now, in ms; further is refused (HTTP 400 naming runAt). Default 366 days. */
+  maxRunAheadMs?: number;
 }
 
 const positiveMs = (max: number) => z.number().int().min(1).max(max);
@@ -78,6 +83,8 @@ const schema = z.object({
   queueLeaseMs: positiveMs(3_600_000).default(30_000),
   pollIntervalMs: positiveMs(60_000).default(500),
   shutdownGraceMs: z.number().int().min(0).max(3_600_000).default(10_000),
+  maxPayloadBytes: z.number().int().min(2).max(16 * 1024 * 1024).default(DEFAULT_ENQUEUE_LIMITS.maxPayloadBytes),
+  maxRunAheadMs: z.number().int().min(1).default(DEFAULT_ENQUEUE_LIMITS.maxRunAheadMs),
 });
 
 export type ResolvedOptions = z.output<typeof schema>;

@@ -9,6 +9,7 @@ import { ApiError, errorBody, handleError } from './errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { enqueueRoute, queueRoutes } from './routes/queue.ts';
+import { apiHeaders } from './headers.ts';
 import { traceContext } from './trace.ts';
 import { dashboardRoutes } from '../dashboard/routes.ts';
 import { metricsRoutes } from '../metrics/routes.ts';
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   const auth = authenticate({ jwtSecret: deps.jwtSecret, authorize: options.authorize });
   const adminOnly = requireRole(ADMIN_ROLES);
 
+  app.use('*', apiHeaders());
   app.use('*', traceContext());
   app.use(
     '*',

@@ -7,18 +7,34 @@ import { isPromise } from '../core/awaitable.ts';
 import { newTraceId, uuidv7 } from '../core/ids.ts';
 import type { LoadedJob } from '../jobs/load.ts';
 import type { Awaitable, InsertOutcome, NewJob, NightshiftStore } from '../store/types.ts';
-import { IdempotencyKeyReusedError, QueueValidationError, type ValidationIssue } from './errors.ts';
+import { IdempotencyKeyReusedError, PayloadTooLargeError, QueueValidationError, type ValidationIssue } from './errors.ts';
 import { jobTypesFor, type JobTypes } from './job-types.ts';
 import type { EnqueueInput, EnqueueResult, QueueJob } from './types.ts';
 
 const ID_LIKE = /^[\w.:@/-]{1,200}$/;
 const MAX_PRIORITY = 1_000_000;
 
+/** What enqueue accepts, beyond each job's own schema (createNightshift options of the same names). */
+export interface EnqueueLimits {
+  /** Largest payload, as stored (the validated value as JSON), in bytes. */
+  maxPayloadBytes: number;
+  /** Furthest runAt ahead of now, in ms. */
+  maxRunAheadMs: number;
+}
+
+export const DEFAULT_ENQUEUE_LIMITS: EnqueueLimits = { maxPayloadBytes: 32 * 1024, maxRunAheadMs: 366 * 24 * 60 * 60_000 };
+
 const invalid = (field: string, message: string) => new QueueValidationError([{ field, message }]);
+
+// C0 controls (NUL included) and DEL: never part of an id, a key or a name, and they forge log
+// lines. A lone surrogate is not text: it cannot be stored as UTF-8 or compared reliably.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function optionalString(value: unknown, field: string, pattern?: RegExp): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string' || value.length === 0 || value.length > 200) throw invalid(field, 'must be a string of 1-200 characters');
+  if (CONTROL.test(value) || LONE_SURROGATE.test(value)) throw invalid(field, 'must not contain control characters or unpaired surrogates');
   if (pattern && !pattern.test(value)) throw invalid(field, 'may only contain letters, digits and . _ : @ / -');
   return value;
 }
@@ -31,19 +47,23 @@ function intIn(value: unknown, field: string, min: number, max: number, fallback
   return value;
 }
 
-function runAtOf(value: EnqueueInput['runAt'], now: number): number {
+function runAtOf(value: EnqueueInput['runAt'], now: number, maxAheadMs: number): number {
   if (value === undefined || value === null) return now;
   const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : value;
   if (typeof ms !== 'number' || !Number.isFinite(ms)) throw invalid('runAt', 'must be a valid date');
+  // A job due in the year 9999 would sit pending for ever (retention only prunes finished jobs).
+  if (ms > now + maxAheadMs) throw invalid('runAt', `must be at most ${Math.round(maxAheadMs / 86_400_000)} days ahead`);
   return Math.round(ms);
 }
 
 /**
- * The payload as it will be stored and as the worker will see it (JSON), checked with the job's
- * schema. The stored text is the caller's input; the worker parses it again, so zod defaults and
- * transforms apply on the worker side too.
+ * The payload as it will be stored and as the worker will see it (JSON): the value the job's schema
+ * validated, not the caller's text, so keys the schema does not know are dropped (zod objects strip
+ * them; a strictObject refuses them) and defaults are filled in. The worker checks it against the
+ * schema again, so a payload schema must accept its own output (defaults and stripping do; a
+ * transform to another type does not).
  */
-function payloadText(types: JobTypes, type: string, payload: unknown): string | null {
+function payloadText(types: JobTypes, type: string, payload: unknown, limits: EnqueueLimits): string | null {
   const schema = types.require(type).job.definition.payload;
   let text: string | undefined;
   try {
@@ -65,7 +85,10 @@ function payloadText(types: JobTypes, type: string, payload: unknown): string | 
     }));
     throw new QueueValidationError(issues);
   }
-  return text ?? null;
+  const stored = checked.data === undefined ? null : JSON.stringify(checked.data);
+  const bytes = stored === null ? 0 : Buffer.byteLength(stored);
+  if (bytes > limits.maxPayloadBytes) throw new PayloadTooLargeError(bytes, limits.maxPayloadBytes);
+  return stored;
 }
 
 /** The QueueJob for a row just inserted (same shape as a stored job, without a read-back). */
@@ -95,19 +118,19 @@ function newJobView(row: NewJob): QueueJob {
 }
 
 /** Checks an enqueue and builds the row to store. Throws UnknownJobTypeError or QueueValidationError. */
-export function newJob(types: JobTypes, input: EnqueueInput, now = Date.now()): NewJob {
+export function newJob(types: JobTypes, input: EnqueueInput, now = Date.now(), limits: EnqueueLimits = DEFAULT_ENQUEUE_LIMITS): NewJob {
   if (typeof input?.type !== 'string' || input.type.length === 0) throw invalid('type', 'is required');
   const type = types.require(input.type);
   return {
     id: uuidv7(now),
     type: type.name,
-    payload: payloadText(types, type.name, input.payload),
+    payload: payloadText(types, type.name, input.payload, limits),
     tenantId: optionalString(input.tenantId, 'tenantId'),
     actorId: optionalString(input.actorId, 'actorId'),
     traceId: optionalString(input.traceId, 'traceId', ID_LIKE) ?? newTraceId(),
     requestId: optionalString(input.requestId, 'requestId'),
     priority: intIn(input.priority, 'priority', -MAX_PRIORITY, MAX_PRIORITY, 0),
-    runAt: runAtOf(input.runAt, now),
+    runAt: runAtOf(input.runAt, now, limits.maxRunAheadMs),
     maxAttempts: intIn(input.maxAttempts, 'maxAttempts', 1, 100, type.maxAttempts),
     idempotencyKey: optionalString(input.idempotencyKey, 'idempotencyKey'),
     createdBy: optionalString(input.createdBy, 'createdBy'),
@@ -134,9 +157,9 @@ export function enqueue<S extends NightshiftStore>(
   store: S,
   jobs: readonly LoadedJob[] | JobTypes,
   input: EnqueueInput,
-  options: { now?: number; connection?: unknown } = {},
+  options: { now?: number; connection?: unknown; limits?: EnqueueLimits } = {},
 ): EnqueueReturn<S> {
-  const row = newJob(jobTypesFor(jobs), input, options.now);
+  const row = newJob(jobTypesFor(jobs), input, options.now, options.limits);
   const outcome = store.jobs.insert(row, options.connection);
   return (isPromise(outcome) ? outcome.then((o) => resultOf(row, o)) : resultOf(row, outcome)) as EnqueueReturn<S>;
 }

@@ -18,6 +18,17 @@ export class QueueValidationError extends Error {
   }
 }
 
+/** The payload, as it would be stored, is larger than the queue accepts; nothing was stored. */
+export class PayloadTooLargeError extends QueueValidationError {
+  constructor(
+    readonly bytes: number,
+    readonly limitBytes: number,
+  ) {
+    super([{ field: 'payload', message: `is ${bytes} bytes as stored; the limit is ${limitBytes} bytes` }]);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
 /** No job file declares this type; nothing was stored. */
 export class UnknownJobTypeError extends Error {
   constructor(readonly type: string) {

@@ -12,11 +12,11 @@
 // Handlers: defineJob (src/jobs/define.ts); a queue run's context also has jobId/attempt, and
 // threadConcurrency marks I/O-bound types. Throw retryAfter(ms) for a specific retry delay, NonRetryableError
 // to fail at once. Delivery is at-least-once (leases): handlers should be idempotent.
-export { enqueue } from './enqueue.ts';
+export { DEFAULT_ENQUEUE_LIMITS, enqueue, type EnqueueLimits } from './enqueue.ts';
 export { Queue, MAX_LIST_LIMIT, type EnqueueOptions, type EnqueueReturn, type QueueOptions } from './queue.ts';
 export { QueueRunner, type QueueRunnerOptions, type RunnerState } from './runner.ts';
 export { DEFAULT_MAX_ATTEMPTS, type QueueJobContext } from './define.ts';
-export { IdempotencyKeyReusedError, NonRetryableError, QueueValidationError, RetryAfterError, UnknownJobTypeError, retryAfter, type ValidationIssue } from './errors.ts';
+export { IdempotencyKeyReusedError, NonRetryableError, PayloadTooLargeError, QueueValidationError, RetryAfterError, UnknownJobTypeError, retryAfter, type ValidationIssue } from './errors.ts';
 export { DEFAULT_BACKOFF, retryDelay, type BackoffOptions } from './backoff.ts';
 export { ERROR_LOG_LIMIT } from '../store/job-rows.ts';
 export * from './types.ts';

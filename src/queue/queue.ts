@@ -7,7 +7,7 @@ import type { LoadedJob } from '../jobs/load.ts';
 import type { Logger } from '../log/logger.ts';
 import { percentOf } from '../store/job-rows.ts';
 import type { NightshiftStore } from '../store/types.ts';
-import { enqueue, type EnqueueReturn } from './enqueue.ts';
+import { DEFAULT_ENQUEUE_LIMITS, enqueue, type EnqueueLimits, type EnqueueReturn } from './enqueue.ts';
 
 export type { EnqueueReturn };
 import { jobTypesFor, type JobTypes } from './job-types.ts';
@@ -23,6 +23,8 @@ export interface QueueOptions {
   onCancel?: (id: string) => void;
   /** Called when a failed or cancelled job is put back by hand (metrics count manual retries). */
   onRetry?: (job: QueueJob) => void;
+  /** Payload size and runAt horizon (default DEFAULT_ENQUEUE_LIMITS). */
+  limits?: Partial<EnqueueLimits>;
 }
 
 export interface EnqueueOptions {
@@ -39,10 +41,12 @@ export const MAX_LIST_LIMIT = 500;
 
 export class Queue<S extends NightshiftStore = NightshiftStore> {
   readonly types: JobTypes;
+  readonly limits: EnqueueLimits;
   private readonly store: S;
 
   constructor(private readonly options: QueueOptions & { store: S }) {
     this.store = options.store;
+    this.limits = { ...DEFAULT_ENQUEUE_LIMITS, ...options.limits };
     this.types = jobTypesFor(options.jobs);
   }
 
@@ -51,7 +55,7 @@ export class Queue<S extends NightshiftStore = NightshiftStore> {
    * before anything is stored. On SQLite the result is synchronous too.
    */
   enqueue(input: EnqueueInput, options: EnqueueOptions = {}): EnqueueReturn<S> {
-    const result = enqueue(this.store, this.types, input, { connection: options.connection });
+    const result = enqueue(this.store, this.types, input, { connection: options.connection, limits: this.limits });
     if (isPromise(result)) return result.then((r) => this.enqueued(r)) as EnqueueReturn<S>;
     return this.enqueued(result) as EnqueueReturn<S>;
   }

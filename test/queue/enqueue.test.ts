@@ -41,7 +41,7 @@ describe('enqueue', () => {
     });
     assert.equal(created, true);
     assert.equal(job.status, 'pending');
-    assert.deepEqual(job.payload, { value: 'hi' });
+    assert.deepEqual(job.payload, { value: 'hi', waitMs: 0 }, 'the validated value: defaults filled in');
     assert.deepEqual(job.envelope, { tenantId: 'tenant-1', actorId: 'user-1', traceId: 'trace-abc', requestId: 'req-1' });
     assert.equal(job.priority, 7);
     assert.equal(job.maxAttempts, 5);
@@ -103,7 +103,7 @@ describe('enqueue', () => {
     assert.equal(first.created, true);
     assert.equal(again.created, false);
     assert.equal(again.job.id, first.job.id);
-    assert.deepEqual(again.job.payload, { value: 1 });
+    assert.deepEqual(again.job.payload, { value: 1, waitMs: 0 });
     assert.equal((await queue.list({ limit: 500 })).jobs.filter((j) => j.idempotencyKey === 'order-42').length, 1);
   });
 });

@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { ADMIN_ROLES, authenticate, requireRole } from '../../index.ts';
 // The engine's request kit (JSON bodies, {error, code} answers): not public API; see README.
 import { ApiError, errorBody, handleError } from '../../http/errors.ts';
+import { apiHeaders } from '../../http/headers.ts';
 import { fromHostLogger } from '../../log/host.ts';
 import type { AppLogger } from '../logger.ts';
 import type { DomainDeps } from './deps.ts';
@@ -20,6 +21,7 @@ export interface AppRoutesOptions extends DomainDeps {
 export function appRoutes(options: AppRoutesOptions) {
   const app = new Hono();
   const admin = [authenticate(options.jwtSecret), requireRole(ADMIN_ROLES)] as const;
+  app.use('/api/*', apiHeaders());
   app.use(
     '/api/*',
     bodyLimit({

@@ -10,7 +10,7 @@ export const ERROR_CODES = {
   VALIDATION_ERROR: { meaning: 'A query or body field is invalid; `field` names the first one, `issues` lists all', fields: ['field', 'issues'] },
   INVALID_JSON: { meaning: 'The body is not valid JSON', fields: [] },
   UNSUPPORTED_MEDIA_TYPE: { meaning: 'The body was not sent as application/json', fields: [] },
-  PAYLOAD_TOO_LARGE: { meaning: 'The body is larger than BODY_LIMIT_BYTES', fields: [] },
+  PAYLOAD_TOO_LARGE: { meaning: 'The body is larger than BODY_LIMIT_BYTES, or a job payload larger than the queue stores (maxPayloadBytes; `field` names it)', fields: ['field'] },
   UNAUTHORIZED: { meaning: 'No token, or an invalid, expired or forged one (the answer carries WWW-Authenticate: Bearer)', fields: [] },
   FORBIDDEN: { meaning: 'The token is valid but its role may not do this', fields: [] },
   NOT_FOUND: { meaning: 'No such resource (or no such route)', fields: [] },

@@ -2,7 +2,7 @@
 // Validation of payloads is the job's own zod schema (inside Queue.enqueue); nothing invalid is stored.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { ENQUEUE_LIMITS, IdempotencyKeyReusedError, QUEUE_STATUSES, QueueValidationError, UnknownJobTypeError, type EnqueueInput, type Queue } from '../../queue/index.ts';
+import { ENQUEUE_LIMITS, IdempotencyKeyReusedError, PayloadTooLargeError, QUEUE_STATUSES, QueueValidationError, UnknownJobTypeError, type EnqueueInput, type Queue } from '../../queue/index.ts';
 import type { AppDeps } from '../deps.ts';
 import type { AuthEnv } from '../auth/auth.ts';
 import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
@@ -158,6 +158,9 @@ async function enqueueOr400(queue: Queue, input: EnqueueInput, names: { type: st
     }
     if (err instanceof UnknownJobTypeError) {
       throw new ApiError(400, 'UNKNOWN_JOB_TYPE', err.message, { field: names.type });
+    }
+    if (err instanceof PayloadTooLargeError) {
+      throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `Field "${names.payload}" ${err.issues[0]!.message}`, { field: names.payload });
     }
     if (err instanceof QueueValidationError) {
       const rename = (f: string) => f.replace(/^payload\b/, names.payload).replace(/^type\b/, names.type);
