@@ -64,14 +64,14 @@ describe('anonymous visitors', () => {
 
 describe('signing in', () => {
   test('an admin token gets a HttpOnly, SameSite=Strict session cookie on /dashboard, and the dashboard', async () => {
-    const res = await signInWith(await token('admin', { sub: 'alice' }));
+    const res = await signInWith(await token('admin', { sub: 'alice', ttlSeconds: 24 * 3600 }));
     assert.equal(res.status, 303);
     assert.equal(res.headers.get('location'), '/dashboard');
     const header = res.headers.getSetCookie().find((c) => c.startsWith('nightshift_session='))!;
     assert.match(header, /; HttpOnly/);
     assert.match(header, /; SameSite=Strict/);
     assert.match(header, /; Path=\/dashboard/);
-    assert.match(header, /; Max-Age=28800/); // the default 8 hours
+    assert.match(header, /; Max-Age=28800/); // the default 8 hours (the token lives longer)
     assert.doesNotMatch(header, /; Secure/); // plain http here
     const page = await h.html('/dashboard', sessionCookie(res)!);
     assert.match(textOf(page), /alice admin/);
@@ -171,9 +171,22 @@ describe('signing in', () => {
     await refused(await signToken({ sub: 'alice', role: 'admin', ttlSeconds: 60 }, TEST_SECRET, Date.now() - 3_600_000), /This token has expired/);
   });
 
+  test('the session ends when its token would have: a 30-second token opens a 30-second session', async () => {
+    const res = await signInWith(await token('admin', { sub: 'alice', ttlSeconds: 30 }));
+    assert.equal(res.status, 303);
+    const header = res.headers.getSetCookie().find((c) => c.startsWith('nightshift_session='))!;
+    const maxAge = Number(/; Max-Age=(\d+)/.exec(header)?.[1]);
+    assert.ok(maxAge > 0 && maxAge <= 30, `Max-Age ${maxAge}`);
+    // The signed session itself ends with the token, so a browser that kept the cookie longer is
+    // refused by the server too.
+    const value = /nightshift_session=([^;]+)/.exec(header)![1]!;
+    const session = JSON.parse(Buffer.from(value.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number };
+    assert.ok(session.exp <= Date.now() + 30_000, `session exp ${new Date(session.exp).toISOString()}`);
+  });
+
   test('a token without exp is refused (the API requires exp too)', async () => {
     const noExp = await sign({ sub: 'alice', role: 'admin' }, TEST_SECRET, 'HS256');
-    await refused(noExp, /missing a claim: it must carry sub, role .* and exp/);
+    await refused(noExp, /missing a claim or lives too long: it must carry sub, role .* iat and exp/);
   });
 
   test('a token signed with another algorithm, or none, is refused', async () => {

@@ -145,6 +145,10 @@ async function rejectedCredentials(): Promise<{ name: string; headers: Record<st
     { name: 'no role', headers: bearer(await sign({ sub: 'x', exp: nowSec() + 3600 }, TEST_SECRET, 'HS256')) },
     { name: 'no sub', headers: bearer(await sign({ role: 'admin', exp: nowSec() + 3600 }, TEST_SECRET, 'HS256')) },
     { name: 'not valid before a future nbf', headers: bearer(await sign({ sub: 'x', role: 'admin', nbf: nowSec() + 3600, exp: nowSec() + 7200 }, TEST_SECRET, 'HS256')) },
+    { name: 'no iat claim', headers: bearer(await sign({ sub: 'x', role: 'admin', exp: nowSec() + 3600 }, TEST_SECRET, 'HS256')) },
+    { name: 'a lifetime of millions of years', headers: bearer(await sign({ sub: 'x', role: 'admin', iat: nowSec(), exp: nowSec() + 3e13 }, TEST_SECRET, 'HS256')) },
+    { name: 'a lifetime of a year and a day', headers: bearer(await sign({ sub: 'x', role: 'admin', iat: nowSec(), exp: nowSec() + 367 * 86_400 }, TEST_SECRET, 'HS256')) },
+    { name: 'issued in the future', headers: bearer(await sign({ sub: 'x', role: 'admin', iat: nowSec() + 3600, exp: nowSec() + 7200 }, TEST_SECRET, 'HS256')) },
     // Tokens are read from the Authorization header only.
     { name: 'valid token in a cookie', headers: { cookie: `token=${valid}; jwt=${valid}; access_token=${valid}; Authorization=Bearer%20${valid}` } },
     { name: 'valid token in the query string', headers: {}, suffix: `?token=${valid}&access_token=${valid}&jwt=${valid}` },
@@ -200,6 +204,11 @@ test('spelling a protected path differently never reaches a handler without a to
     assert.ok([401, 404].includes(res.status), `${method} ${path}: ${res.status}`);
   }
   assert.equal(ledger.listRuns(t.db, { limit: 500 }).length, runsBefore);
+});
+
+test('a token with iat and a lifetime of at most a year is accepted (the CLI mints up to a year)', async () => {
+  const year = await sign({ sub: 'x', role: 'admin', iat: nowSec(), exp: nowSec() + 366 * 86_400 }, TEST_SECRET, 'HS256');
+  assert.equal((await h.app.request('/api/jobs/status', { headers: { authorization: `Bearer ${year}` } })).status, 200);
 });
 
 test('verifyClaims (shared by the API and the dashboard sign-in): claims, undefined for a missing claim, a named error for a bad token', async () => {

@@ -89,7 +89,8 @@ export function signInRoutes(dash: Dashboard) {
       const pasted = typeof form.token === 'string' ? form.token.slice(0, MAX_TOKEN_ECHO) : undefined;
       return sendPage(c, <SignInPage shell={shell} error={verdict.message} token={pasted} next={next} />, 401);
     }
-    const { session, cookie } = dash.sessions.issue({ sub: verdict.claims.sub, role: verdict.claims.role });
+    // The session ends when its token would have: a 30-second token does not open an 8-hour session.
+    const { session, cookie } = dash.sessions.issue({ sub: verdict.claims.sub, role: verdict.claims.role, notAfter: verdict.claims.exp * 1000 });
     setSessionCookie(c, cookie, session);
     logger.info('Dashboard sign-in', { sub: session.sub, role: session.role, expiresAt: new Date(session.exp).toISOString() });
     return c.redirect(next ?? paths.overview, 303);

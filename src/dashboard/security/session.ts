@@ -1,7 +1,9 @@
 // Dashboard sessions: a small signed record in an HttpOnly cookie, so the server keeps no session
 // table (and no migration is needed). The signing key is derived from JWT_SECRET for this one use:
 // a session cookie can never be replayed as an API token, nor a token as a cookie. Sessions have
-// an absolute expiry (not extended by activity); sign-out revokes one in memory until it expires.
+// an absolute expiry (not extended by activity), never later than the token they were opened with;
+// sign-out revokes one in memory until it expires. Rotating JWT_SECRET ends every session at once
+// (their signing key is derived from it).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Role } from '../../http/auth/roles.ts';
 
@@ -52,8 +54,11 @@ function isSession(value: unknown): value is Session {
 
 export interface SessionStore {
   readonly lifetimeMs: number;
-  /** A new session and the cookie value that carries it. */
-  issue(input: { sub: string; role: Session['role'] }, now?: number): { session: Session; cookie: string };
+  /**
+   * A new session and the cookie value that carries it. `notAfter` (ms): the session ends then at
+   * the latest, e.g. when the token it was opened with would have expired.
+   */
+  issue(input: { sub: string; role: Session['role']; notAfter?: number }, now?: number): { session: Session; cookie: string };
   read(cookie: string | undefined, now?: number): SessionReadResult;
   /** Sign-out: this session is refused from now on (in memory: until it expires or the server restarts). */
   revoke(session: Session): void;
@@ -77,7 +82,8 @@ export function createSessionStore(secret: string, lifetimeMinutes = DEFAULT_SES
   return {
     lifetimeMs,
     issue(input, now = Date.now()) {
-      const session: Session = { sid: b64url(randomBytes(18)), sub: input.sub, role: input.role, iat: now, exp: now + lifetimeMs };
+      const exp = Math.min(now + lifetimeMs, input.notAfter ?? Infinity);
+      const session: Session = { sid: b64url(randomBytes(18)), sub: input.sub, role: input.role, iat: now, exp };
       const body = b64url(Buffer.from(JSON.stringify(session)));
       return { session, cookie: `${VERSION}.${body}.${mac(body)}` };
     },

@@ -38,7 +38,7 @@ export async function verifyDashboardToken(input: string, secret: string): Promi
     return { ok: false, status: 401, message: explain(err as Error, token) };
   }
   if (!claims) {
-    return { ok: false, status: 401, message: 'This token is missing a claim: it must carry sub, role (owner, admin or staff) and exp.' };
+    return { ok: false, status: 401, message: 'This token is missing a claim or lives too long: it must carry sub, role (owner, admin or staff), iat and exp, and last at most a year.' };
   }
   const role = claims.role;
   if (!ADMIN_ROLES.includes(role)) {

@@ -6,7 +6,7 @@ import { createMiddleware } from 'hono/factory';
 import { jwt, sign, verify } from 'hono/jwt';
 import { ApiError } from '../errors.ts';
 import { principalFromClaims, principalFromHost, type AuthPrincipal, type Authorize, type PrincipalRole } from './principal.ts';
-import { claimsSchema, type Claims, type Role } from './roles.ts';
+import { claimsSchema, MAX_TOKEN_LIFETIME_SECONDS, withinLifetime, type Claims, type Role } from './roles.ts';
 
 export const JWT_ALG = 'HS256';
 
@@ -18,10 +18,13 @@ export interface AuthOptions {
   jwtSecret?: string;
   /** The host app's own authentication: when given, it alone decides (sign-in belongs to the host). */
   authorize?: Authorize;
+  /** Longest lifetime (exp - iat) a JWT may claim; default a year (MAX_TOKEN_LIFETIME_SECONDS). */
+  maxTokenLifetimeSeconds?: number;
 }
 
 const unauthorized = (message: string) => new ApiError(401, 'UNAUTHORIZED', message);
-const MISSING_CLAIMS = 'Token must carry sub, role (owner, admin or staff) and exp';
+const MISSING_CLAIMS = 'Token must carry sub, role (owner, admin or staff), iat and exp';
+const TOO_LONG = (max: number) => `Token lifetime (exp - iat) must be at most ${max} seconds, and iat not in the future`;
 
 /**
  * A token that does not come in an Authorization header (the dashboard's sign-in form) checked as
@@ -29,14 +32,14 @@ const MISSING_CLAIMS = 'Token must carry sub, role (owner, admin or staff) and e
  * requires. Resolves undefined when a claim is missing or mistyped; a token that fails verification
  * throws hono's error, whose name (JwtTokenExpired, JwtTokenSignatureMismatched, ...) says why.
  */
-export async function verifyClaims(token: string, secret: string): Promise<Claims | undefined> {
+export async function verifyClaims(token: string, secret: string, maxLifetimeSeconds = MAX_TOKEN_LIFETIME_SECONDS): Promise<Claims | undefined> {
   const claims = claimsSchema.safeParse(await verify(token, secret, JWT_ALG));
-  return claims.success ? claims.data : undefined;
+  return claims.success && withinLifetime(claims.data, maxLifetimeSeconds) ? claims.data : undefined;
 }
 
 /** A secret string (the built-in JWT check, as before) or the options. */
 export function authenticate(options: string | AuthOptions): MiddlewareHandler<AuthEnv> {
-  const { jwtSecret, authorize } = typeof options === 'string' ? { jwtSecret: options, authorize: undefined } : options;
+  const { jwtSecret, authorize, maxTokenLifetimeSeconds = MAX_TOKEN_LIFETIME_SECONDS } = typeof options === 'string' ? { jwtSecret: options, authorize: undefined } : options;
   if (authorize) {
     return createMiddleware<AuthEnv>(async (c, next) => {
       const principal = await principalFromHost(authorize, c);
@@ -51,6 +54,7 @@ export function authenticate(options: string | AuthOptions): MiddlewareHandler<A
     await verifyToken(c, async () => {
       const claims = claimsSchema.safeParse(c.get('jwtPayload'));
       if (!claims.success) throw unauthorized(MISSING_CLAIMS);
+      if (!withinLifetime(claims.data, maxTokenLifetimeSeconds)) throw unauthorized(TOO_LONG(maxTokenLifetimeSeconds));
       c.set('claims', claims.data);
       c.set('principal', principalFromClaims(claims.data));
       await next();
