@@ -33,7 +33,7 @@ export interface AppOptions {
 export function createApp(deps: AppDeps, options: AppOptions = {}) {
   if (!options.authorize && !deps.jwtSecret) throw new Error('The API needs jwtSecret (the built-in sign-in) or an authorize hook');
   const app = new Hono();
-  const auth = authenticate({ jwtSecret: deps.jwtSecret, authorize: options.authorize });
+  const auth = authenticate({ jwtSecret: deps.jwtSecret, authorize: options.authorize, maxTokenLifetimeSeconds: deps.maxTokenLifetimeSeconds });
   const adminOnly = requireRole(ADMIN_ROLES);
 
   app.use('*', apiHeaders());

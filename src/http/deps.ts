@@ -14,6 +14,8 @@ export interface AppDeps {
   logger: Logger;
   /** HS256 secret of the built-in JWT sign-in (not needed with an authorize hook). */
   jwtSecret?: string;
+  /** Longest lifetime (exp - iat) a token of the built-in sign-in may claim; default a year. */
+  maxTokenLifetimeSeconds?: number;
   /** How long POST /api/jobs/run/:name waits for the result before answering 202. */
   runWaitMs: number;
   bodyLimitBytes: number;

@@ -27,8 +27,10 @@ export interface RoutesOptions {
   bodyLimitBytes?: number;
   /** A static bearer token Prometheus may scrape /metrics with (16+ characters). */
   metricsToken?: string;
-  /** Lifetime of a dashboard sign-in, in minutes. Default 480. */
+  /** Lifetime of a dashboard sign-in, in minutes (never longer than its token). Default 480. */
   dashboardSessionMinutes?: number;
+  /** Longest lifetime (exp - iat) a token of the built-in sign-in may claim. Default a year. */
+  maxTokenLifetimeSeconds?: number;
 }
 
 const STARTING = { error: 'Nightshift is starting', code: 'STARTING' };
@@ -51,6 +53,7 @@ export function mountable(engine: () => EngineParts | undefined, options: Routes
       bodyLimitBytes: options.bodyLimitBytes ?? 100 * 1024,
       metricsToken: options.metricsToken,
       dashboardSessionMinutes: options.dashboardSessionMinutes,
+      maxTokenLifetimeSeconds: options.maxTokenLifetimeSeconds,
     }, { authorize: options.authorize, dashboardPath: options.dashboardPath });
     // "/admin/jobs/*" -> "/admin/jobs"; "/*" (mounted at the root) -> "".
     const base = c.req.routePath.replace(/\/?\*$/, '');

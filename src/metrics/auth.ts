@@ -16,10 +16,11 @@ export interface MetricsAuthOptions {
   jwtSecret?: string;
   metricsToken?: string;
   authorize?: Authorize;
+  maxTokenLifetimeSeconds?: number;
 }
 
 export function metricsAuth(options: MetricsAuthOptions): MiddlewareHandler<AuthEnv> {
-  const asUser = authenticate({ jwtSecret: options.jwtSecret, authorize: options.authorize });
+  const asUser = authenticate({ jwtSecret: options.jwtSecret, authorize: options.authorize, maxTokenLifetimeSeconds: options.maxTokenLifetimeSeconds });
   const adminOnly = requireRole(ADMIN_ROLES);
   const expected = options.metricsToken ? digest(options.metricsToken) : undefined;
   return createMiddleware<AuthEnv>(async (c, next) => {

@@ -16,7 +16,7 @@ export function metricsRoutes(deps: AppDeps, options: { authorize?: Authorize } 
     metrics.attach({ scheduler: deps.scheduler, queue: deps.queue });
   }
   const served = metrics;
-  return new Hono().get('/metrics', metricsAuth({ jwtSecret: deps.jwtSecret, metricsToken: deps.metricsToken, authorize: options.authorize }), async (c) => {
+  return new Hono().get('/metrics', metricsAuth({ jwtSecret: deps.jwtSecret, metricsToken: deps.metricsToken, authorize: options.authorize, maxTokenLifetimeSeconds: deps.maxTokenLifetimeSeconds }), async (c) => {
     // A failing gauge is left out and counted (state-metrics.ts); an error here goes to the app's
     // onError: a JSON 500, logged, no stack trace to the client.
     const text = await served.render();

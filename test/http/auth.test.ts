@@ -6,7 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sign } from 'hono/jwt';
-import { verifyClaims } from '../../src/http/auth/auth.ts';
+import { Hono } from 'hono';
+import { authenticate, verifyClaims } from '../../src/http/auth/auth.ts';
+import { handleError } from '../../src/http/errors.ts';
+import { silentLogger } from '../../src/log/logger.ts';
 import * as ledger from '../../src/store/sqlite/runs/ledger.ts';
 import { TEST_SECRET, tempDb, testApp, token, type TempDb, type TestApp } from '../helpers/index.ts';
 
@@ -209,6 +212,18 @@ test('spelling a protected path differently never reaches a handler without a to
 test('a token with iat and a lifetime of at most a year is accepted (the CLI mints up to a year)', async () => {
   const year = await sign({ sub: 'x', role: 'admin', iat: nowSec(), exp: nowSec() + 366 * 86_400 }, TEST_SECRET, 'HS256');
   assert.equal((await h.app.request('/api/jobs/status', { headers: { authorization: `Bearer ${year}` } })).status, 200);
+});
+
+test('the longest token lifetime is configurable (maxTokenLifetimeSeconds)', async () => {
+  const app = new Hono().use('*', authenticate({ jwtSecret: TEST_SECRET, maxTokenLifetimeSeconds: 60 })).get('/', (c) => c.text('in'));
+  app.onError(handleError(silentLogger));
+  const withLifetime = async (seconds: number) => {
+    const jwt = await sign({ sub: 'x', role: 'admin', iat: nowSec(), exp: nowSec() + seconds }, TEST_SECRET, 'HS256');
+    return (await app.request('/', { headers: { authorization: `Bearer ${jwt}` } })).status;
+  };
+  assert.equal(await withLifetime(30), 200);
+  assert.equal(await withLifetime(120), 401);
+  assert.equal(await verifyClaims(await sign({ sub: 'x', role: 'admin', iat: nowSec(), exp: nowSec() + 120 }, TEST_SECRET, 'HS256'), TEST_SECRET, 60), undefined);
 });
 
 test('verifyClaims (shared by the API and the dashboard sign-in): claims, undefined for a missing claim, a named error for a bad token', async () => {

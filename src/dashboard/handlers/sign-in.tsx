@@ -59,7 +59,7 @@ export function signInRoutes(dash: Dashboard) {
       form = {};
     }
     const next = safeDashboardPath(form.next, paths.base);
-    const verdict = await verifyDashboardToken(typeof form.token === 'string' ? form.token : '', dash.deps.jwtSecret!); // sign-in is only served with the built-in secret (routes.ts)
+    const verdict = await verifyDashboardToken(typeof form.token === 'string' ? form.token : '', dash.deps.jwtSecret!, dash.deps.maxTokenLifetimeSeconds); // sign-in is only served with the built-in secret (routes.ts)
     if (!verdict.ok && verdict.status === 403) {
       logger.warn('Dashboard sign-in refused: role not allowed', { sub: verdict.claims.sub, role: verdict.claims.role });
       return sendPage(

@@ -27,13 +27,13 @@ function decodeHeader(token: string): { alg?: unknown } | undefined {
   }
 }
 
-export async function verifyDashboardToken(input: string, secret: string): Promise<TokenVerdict> {
+export async function verifyDashboardToken(input: string, secret: string, maxLifetimeSeconds?: number): Promise<TokenVerdict> {
   const token = extractToken(input);
   if (!token) return { ok: false, status: 401, message: 'Paste a token to sign in.' };
   if (!JWT_SHAPE.test(token)) return { ok: false, status: 401, message: 'That does not look like a token. Paste the whole output of npm run token.' };
   let claims: Claims | undefined;
   try {
-    claims = await verifyClaims(token, secret);
+    claims = await verifyClaims(token, secret, maxLifetimeSeconds);
   } catch (err) {
     return { ok: false, status: 401, message: explain(err as Error, token) };
   }
