@@ -21,7 +21,8 @@ import type { WriteGate } from '../../src/store/sqlite/write-gate.ts';
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const JOBS_DIR = join(REPO_ROOT, 'jobs');
 export const FIXTURE_JOBS_DIR = join(REPO_ROOT, 'test', 'fixtures', 'jobs');
-export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!!';
+// Strong enough for production mode too (the reference app refuses placeholders and patterns there).
+export const TEST_SECRET = 'nK3v9-Lq7ZpT2wXy8RbH4mJc6dFs1GaE0uVo5iYhQ';
 
 export interface TempDb {
   dir: string;
