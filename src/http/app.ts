@@ -1,14 +1,14 @@
 // createApp(deps, options): the engine's HTTP API, docs, metrics and dashboard as one Hono app, with no
 // globals, so tests build one per database and call app.request() without a port.
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { authenticate, requireRole } from './auth/auth.ts';
 import { ADMIN_ROLES } from './auth/roles.ts';
 import type { Authorize } from './auth/principal.ts';
-import { ApiError, errorBody, handleError } from './errors.ts';
+import { handleError } from './errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { enqueueRoute, queueRoutes } from './routes/queue.ts';
+import { jsonBodyLimit } from './body-limit.ts';
 import { apiHeaders } from './headers.ts';
 import { traceContext } from './trace.ts';
 import { dashboardRoutes } from '../dashboard/routes.ts';
@@ -38,13 +38,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
 
   app.use('*', apiHeaders());
   app.use('*', traceContext());
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.bodyLimitBytes,
-      onError: (c) => c.json(errorBody(new ApiError(413, 'PAYLOAD_TOO_LARGE', `Body larger than ${deps.bodyLimitBytes} bytes`)), 413),
-    }),
-  );
+  app.use('*', jsonBodyLimit(deps.bodyLimitBytes));
 
   // Public routes.
   app.route('/api', healthRoutes(deps));

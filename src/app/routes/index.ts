@@ -1,10 +1,10 @@
 // The reference app's own API (seed 000's preview sessions and i18n cache), mounted by the app
 // before Nightshift's routes. Admin routes take the same bearer tokens as Nightshift's API.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { ADMIN_ROLES, authenticate, requireRole } from '../../index.ts';
 // The engine's request kit (JSON bodies, {error, code} answers): not public API; see README.
-import { ApiError, errorBody, handleError } from '../../http/errors.ts';
+import { jsonBodyLimit } from '../../http/body-limit.ts';
+import { handleError } from '../../http/errors.ts';
 import { apiHeaders } from '../../http/headers.ts';
 import { fromHostLogger } from '../../log/host.ts';
 import type { AppLogger } from '../logger.ts';
@@ -22,13 +22,7 @@ export function appRoutes(options: AppRoutesOptions) {
   const app = new Hono();
   const admin = [authenticate(options.jwtSecret), requireRole(ADMIN_ROLES)] as const;
   app.use('/api/*', apiHeaders());
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: options.bodyLimitBytes,
-      onError: (c) => c.json(errorBody(new ApiError(413, 'PAYLOAD_TOO_LARGE', `Body larger than ${options.bodyLimitBytes} bytes`)), 413),
-    }),
-  );
+  app.use('/api/*', jsonBodyLimit(options.bodyLimitBytes));
   app.route('/api/preview-sessions', previewSessionPublicRoutes(options));
   for (const path of ['/api/preview-sessions', '/api/preview-sessions/:token/revoke', '/api/i18n-cache', '/api/i18n-cache/*']) app.use(path, ...admin);
   app.route('/api/preview-sessions', previewSessionAdminRoutes(options));
