@@ -8,7 +8,7 @@ import { loadJobSources, type LoadedJob } from './jobs/load.ts';
 import { createLogger, fromHostLogger, type Logger } from './log/logger.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { parseOptions, type NightshiftOptions, type ResolvedOptions } from './options.ts';
-import { Queue, QueueRunner, type EnqueueInput, type EnqueueResult } from './queue/index.ts';
+import { Queue, QueueRunner, type EnqueueInput, type EnqueueResult, type EnqueueTarget } from './queue/index.ts';
 import type { SyncStore } from './queue/enqueue.ts';
 import type { JobRun, RunFilter } from './runs/types.ts';
 import { JobScheduler } from './scheduler/scheduler.ts';
@@ -17,16 +17,8 @@ import type { Db } from './store/sqlite/open.ts';
 import { mountable, type EngineParts, type RoutesOptions } from './http/mount.ts';
 import { listen, type Listening, type ListenOptions } from './http/listen.ts';
 
-/** Everything enqueue takes besides the type and payload, plus the caller's transaction. */
-export interface EnqueueOptions extends Omit<EnqueueInput, 'type' | 'payload'> {
-  /**
-   * The connection the caller's transaction is open on (SQLite: a better-sqlite3 Database on the
-   * same file). Default: Nightshift's own connection, which is the app's when the app passed its
-   * Database as `database`: a plain `db.transaction(() => { ...; ns.enqueue(...) })()` then
-   * commits or rolls back the job with the app's rows.
-   */
-  connection?: unknown;
-}
+/** Everything enqueue takes besides the type and payload, plus the caller's transaction (`connection`). */
+export interface EnqueueOptions extends Omit<EnqueueInput, 'type' | 'payload'>, EnqueueTarget {}
 
 /** What start() builds: the parts that need the job files loaded. */
 interface Parts {

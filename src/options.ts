@@ -52,7 +52,12 @@ export interface NightshiftOptions {
 
 const positiveMs = (max: number) => z.number().int().min(1).max(max);
 
+/**
+ * True for the zones cron schedules can use: IANA names Intl knows, and Bree's own 'local' and
+ * 'system' (the host's zone). One check for the library's options, the reference app and the CLI.
+ */
 export function isTimeZone(zone: string): boolean {
+  if (zone === 'local' || zone === 'system') return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
@@ -70,7 +75,7 @@ const schema = z.object({
   ]),
   jobs: z.custom<NightshiftOptions['jobs']>((v) => v !== undefined && v !== null, { message: 'is required: a folder, a file, or a list of job files and definitions' }),
   enabled: z.boolean().default(true),
-  timezone: z.string().refine(isTimeZone, { error: (issue) => `unknown time zone "${String(issue.input)}" (use an IANA name such as UTC or Europe/Paris)` }).default('UTC'),
+  timezone: z.string().refine(isTimeZone, { error: (issue) => `unknown time zone "${String(issue.input)}" (use an IANA name such as UTC or Europe/Paris, or local)` }).default('UTC'),
   workers: z.number().int().min(0).max(64).default(1),
   logger: z
     .custom<PinoLike>((v) => v === undefined || (typeof v === 'object' && v !== null && ['debug', 'info', 'warn', 'error', 'child'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function')), {

@@ -1,24 +1,13 @@
 // Configuration is parsed once, from the environment, by zod. Everything else receives the parsed
 // object; nothing reads process.env on its own, so tests can build any configuration they need.
 import { z } from 'zod';
+import { isTimeZone } from '../options.ts';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
 // Bree's names for the host's own zone; everything else must be an IANA zone the runtime knows.
-const SYSTEM_TIMEZONES = ['local', 'system'];
-
-/** True for zones Intl (and so Bree and the cron preview) can compute times in. */
-function isKnownTimezone(zone: string): boolean {
-  if (SYSTEM_TIMEZONES.includes(zone)) return true;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -31,7 +20,7 @@ const configSchema = z.object({
   JOBS_TIMEZONE: z
     .string()
     .min(1)
-    .refine(isKnownTimezone, { error: (issue) => `unknown time zone "${String(issue.input)}" (use an IANA name such as UTC or Europe/Paris, or local)` })
+    .refine(isTimeZone, { error: (issue) => `unknown time zone "${String(issue.input)}" (use an IANA name such as UTC or Europe/Paris, or local)` })
     .default('UTC'),
   JWT_SECRET: z.string().optional(),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),

@@ -124,7 +124,7 @@ export function loadSettings(env: Env, cwd: string): CliSettings {
   refuseNodeModules('The JWT secret file', secretFile, source(secretFileEnv, 'jwtSecretFile'));
 
   const timezone = fromEnv(env, 'NIGHTSHIFT_TIMEZONE', 'JOBS_TIMEZONE') ?? file.timezone ?? 'UTC';
-  if (!isTimeZone(timezone)) throw usageError(`Unknown time zone "${timezone}" (use an IANA name such as UTC or Europe/Paris)`, 'INVALID_CONFIG');
+  if (!isTimeZone(timezone)) throw usageError(`Unknown time zone "${timezone}" (use an IANA name such as UTC or Europe/Paris, or local)`, 'INVALID_CONFIG');
   const enabledText = fromEnv(env, 'NIGHTSHIFT_ENABLED', 'JOBS_ENABLED');
   const enabled = enabledText === undefined ? (file.enabled ?? true) : ['true', '1', 'yes', 'on'].includes(enabledText);
 

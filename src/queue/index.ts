@@ -13,7 +13,7 @@
 // threadConcurrency marks I/O-bound types. Throw retryAfter(ms) for a specific retry delay, NonRetryableError
 // to fail at once. Delivery is at-least-once (leases): handlers should be idempotent.
 export { DEFAULT_ENQUEUE_LIMITS, enqueue, type EnqueueLimits } from './enqueue.ts';
-export { Queue, MAX_LIST_LIMIT, type EnqueueOptions, type EnqueueReturn, type QueueOptions } from './queue.ts';
+export { Queue, MAX_LIST_LIMIT, type EnqueueTarget, type EnqueueReturn, type QueueOptions } from './queue.ts';
 export { QueueRunner, type QueueRunnerOptions, type RunnerState } from './runner.ts';
 export { DEFAULT_MAX_ATTEMPTS, type QueueJobContext } from './define.ts';
 export { IdempotencyKeyReusedError, NonRetryableError, PayloadTooLargeError, QueueValidationError, RetryAfterError, UnknownJobTypeError, retryAfter, type ValidationIssue } from './errors.ts';

@@ -27,7 +27,8 @@ export interface QueueOptions {
   limits?: Partial<EnqueueLimits>;
 }
 
-export interface EnqueueOptions {
+/** Where an enqueue writes (Queue.enqueue's second argument; part of ns.enqueue's options). */
+export interface EnqueueTarget {
   /**
    * The caller's own connection or client, with its transaction open: the job commits or rolls
    * back with the caller's rows (SQLite: a better-sqlite3 Database on the same file; PostgreSQL:
@@ -54,7 +55,7 @@ export class Queue<S extends NightshiftStore = NightshiftStore> {
    * Validates and stores a job. Throws UnknownJobTypeError or QueueValidationError, synchronously,
    * before anything is stored. On SQLite the result is synchronous too.
    */
-  enqueue(input: EnqueueInput, options: EnqueueOptions = {}): EnqueueReturn<S> {
+  enqueue(input: EnqueueInput, options: EnqueueTarget = {}): EnqueueReturn<S> {
     const result = enqueue(this.store, this.types, input, { connection: options.connection, limits: this.limits });
     if (isPromise(result)) return result.then((r) => this.enqueued(r)) as EnqueueReturn<S>;
     return this.enqueued(result) as EnqueueReturn<S>;
