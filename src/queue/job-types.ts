@@ -12,6 +12,7 @@ export class JobTypes {
   private readonly byName = new Map<string, JobType>();
   /** Computed once: every claim round asks for them. */
   private readonly cappedTypes: readonly JobType[];
+  private readonly typeNames: readonly string[];
 
   constructor(jobs: readonly LoadedJob[]) {
     for (const job of jobs) {
@@ -20,6 +21,12 @@ export class JobTypes {
       this.byName.set(name, { name, job, ...queueOptionsOf(job.definition, job.timeoutMs) });
     }
     this.cappedTypes = this.all().filter((t) => t.concurrency !== undefined);
+    this.typeNames = [...this.byName.keys()];
+  }
+
+  /** Every type's name (the types a runner claims). */
+  names(): readonly string[] {
+    return this.typeNames;
   }
 
   get(name: string): JobType | undefined {

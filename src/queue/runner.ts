@@ -47,7 +47,6 @@ export class QueueRunner {
   private state: RunnerState = 'idle';
   private starting?: Promise<void>;
   private stopping?: Promise<void>;
-  private readonly unknownTypes = new Set<string>();
   private tickQueued = false;
   /** A tick whose store call has not answered yet (an async store); the next waits for it. */
   private tickInFlight = false;
@@ -174,7 +173,7 @@ export class QueueRunner {
     const endings = this.flights.takeEndings();
     const progress = this.flights.takeProgress();
     if (endings.length === 0 && progress.length === 0 && room === 0 && needRows.length === 0) return;
-    const plan = room > 0 ? claimPlan({ types: this.types, placement: this.placement, threads, room, caps: this.caps, unknownTypes: this.unknownTypes, logger: this.logger }) : undefined;
+    const plan = room > 0 ? claimPlan({ types: this.types, placement: this.placement, threads, room, caps: this.caps }) : undefined;
     const request: TickRequest = {
       now,
       owner: this.owner,
@@ -215,6 +214,8 @@ export class QueueRunner {
       if (a.written && a.plan?.status === 'pending' && a.plan.runAt !== undefined) this.wakeAt(a.plan.runAt);
     }
     if (threadOf) this.dispatch(result.claimed, threadOf, now);
+    // A burst of jobs became due at once: the store made a bounded share ready; the rest next tick.
+    if (result.moreDue) this.queueTick();
     // A tick soon after the oldest row-less attempt passes RUN_ROW_DELAY_MS, even if nothing else happens.
     if (!this.runRowAlarm.armed && this.flights.anyWithoutRunRow()) this.runRowAlarm.set(Date.now() + RUN_ROW_DELAY_MS + 5);
     if (this.flights.size === 0 && this.flights.pendingEndings === 0) for (const done of this.drainWaiters.splice(0)) done();

@@ -93,6 +93,12 @@ export interface JobStore {
    * rolls back with the caller's rows. Without it, the store's own connection.
    */
   insert(job: NewJob, connection?: unknown): Awaitable<InsertOutcome>;
+  /**
+   * Stores many jobs at once, all or nothing, in one transaction (or inside the caller's, as
+   * insert). One outcome per job, in order: a job whose idempotency key is already held, by an
+   * existing job or by an earlier job of the same batch, is not inserted and answers that job.
+   */
+  insertMany(jobs: readonly NewJob[], connection?: unknown): Awaitable<InsertOutcome[]>;
   get(id: string): Awaitable<QueueJob | undefined>;
   /** Newest first, with the total matching the filter. */
   list(filter: ListFilter): Awaitable<{ jobs: QueueJob[]; total: number }>;
@@ -186,8 +192,11 @@ export interface ClaimRequest {
   room: number;
   /** Types with a concurrency cap across every runner on the database: name -> cap. */
   caps: ReadonlyMap<string, number>;
-  /** Types this runner cannot run (no job file here). */
-  skipTypes: readonly string[];
+  /**
+   * The types this runner runs (it has their job files): only jobs of these types are read, so a
+   * backlog of other types (or of a capped type at its cap) costs the claim nothing.
+   */
+  types: readonly string[];
   /**
    * Chooses, in claim order, which of the ready candidates to claim; `left` is each capped type's
    * room (cap minus jobs running anywhere). Pure and synchronous: it runs inside the transaction.
@@ -211,6 +220,11 @@ export interface TickResult {
   applied: Applied[];
   /** In the order place() chose them. */
   claimed: ClaimedRow[];
+  /**
+   * More jobs have become due than this tick made ready (a backend may make them ready in bounded
+   * steps, so a burst never holds the write lock long): the runner ticks again at once.
+   */
+  moreDue?: boolean;
 }
 
 export interface UpkeepRequest {

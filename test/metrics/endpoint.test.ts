@@ -109,7 +109,7 @@ describe('exposition text', () => {
     const metrics = createMetrics({ store: db.store, logger: logs.logger });
     metrics.attach({ scheduler, queue });
     const app = metricsApp({ store: db.store, scheduler, queue, logger: logs.logger, metrics });
-    db.db.exec('DROP INDEX nightshift_queue_jobs_ready'); // the depth read's oldest-due query names it (INDEXED BY)
+    db.db.exec('DROP INDEX nightshift_queue_jobs_ready_by_type'); // the depth read's oldest-due query names it (INDEXED BY)
     const m = await scrape(app);
     // Both gauges that use the depth read are left out for this scrape, and each failure is counted.
     assert.equal(m.samples.filter((s) => s.name === 'nightshift_queue_jobs').length, 0, 'no stale or partial depth');

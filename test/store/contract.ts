@@ -37,6 +37,9 @@ function newJob(over: Partial<NewJob> = {}): NewJob {
   };
 }
 
+/** Every type the suite's jobs use but 'not.here' (the type no runner runs). */
+const RUNNER_TYPES = ['test.echo', 'other.type', 'a', 'b', 'capped', 'free'];
+
 /** A tick that only claims: everything the store offers, in its order (or `pick` of it). */
 function claimTick(now: number, room: number, extra: Partial<TickRequest['claim']> & { pick?: (c: readonly Candidate[]) => Candidate[] } = {}): TickRequest {
   const { pick, ...claim } = extra;
@@ -48,7 +51,7 @@ function claimTick(now: number, room: number, extra: Partial<TickRequest['claim'
     planEnding: () => assert.fail('no endings in a claim-only tick'),
     openRuns: [],
     progress: [],
-    claim: { room, caps: new Map(), skipTypes: [], place: (c) => (pick ? pick(c) : c), ...claim },
+    claim: { room, caps: new Map(), types: RUNNER_TYPES, place: (c) => (pick ? pick(c) : c), ...claim },
   };
 }
 
@@ -129,6 +132,31 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.equal((await store.jobs.list({ limit: 10 })).total, 1);
       });
 
+      it('insertMany: one outcome per job in order; keys held by existing jobs or earlier batch items win', async (store) => {
+        const existing = newJob({ idempotencyKey: 'held' });
+        await store.jobs.insert(existing);
+        const batch = [
+          newJob({ createdAt: T0 + 1 }),
+          newJob({ createdAt: T0 + 2, idempotencyKey: 'held' }),
+          newJob({ createdAt: T0 + 3, idempotencyKey: 'fresh' }),
+          newJob({ createdAt: T0 + 4, idempotencyKey: 'fresh' }),
+        ];
+        const outcomes = await store.jobs.insertMany(batch);
+        assert.deepEqual(outcomes.map((o) => o.inserted), [true, false, true, false]);
+        assert.equal(!outcomes[1]!.inserted && outcomes[1]!.existing.id, existing.id, 'the key held before the batch');
+        assert.equal(!outcomes[3]!.inserted && outcomes[3]!.existing.id, batch[2]!.id, 'the key taken earlier in the batch');
+        assert.equal((await store.jobs.list({ limit: 10 })).total, 3);
+        assert.deepEqual(await store.jobs.insertMany([]), []);
+      });
+
+      it('insertMany is all or nothing: one job the database refuses stores none of the batch', async (store) => {
+        const good = newJob({ createdAt: T0 + 1 });
+        const bad = newJob({ createdAt: T0 + 2, maxAttempts: 0 }); // CHECK (max_attempts >= 1)
+        await assert.rejects(async () => store.jobs.insertMany([good, bad]));
+        assert.equal(await store.jobs.get(good.id), undefined, 'the valid job before it was rolled back');
+        assert.equal((await store.jobs.counts()).pending, 0);
+      });
+
       it('list: newest first, filtered by status and type, with the total; counts by status and type', async (store) => {
         const ids: string[] = [];
         for (let i = 0; i < 5; i++) {
@@ -154,14 +182,14 @@ export function storeContract(name: string, factory: StoreFactory): void {
     });
 
     describe('jobs: claim, finish, retry', () => {
-      it('claims by priority then run time, never before run time, and skips types', async (store) => {
+      it('claims by priority then run time, never before run time, and only the runner\'s types', async (store) => {
         const low = newJob({ createdAt: T0, priority: 0 });
         const high = newJob({ createdAt: T0 + 1, priority: 5 });
         const later = newJob({ createdAt: T0 + 2, priority: 9, runAt: T0 + 60_000 });
         const skipped = newJob({ createdAt: T0 + 3, priority: 9, type: 'not.here' });
         for (const j of [low, high, later, skipped]) await store.jobs.insert(j);
-        const { claimed } = await store.jobs.tick(claimTick(T0 + 10, 10, { skipTypes: ['not.here'] }));
-        assert.deepEqual(claimed.map((c) => c.id), [high.id, low.id], 'priority first; the future job and the skipped type stay');
+        const { claimed } = await store.jobs.tick(claimTick(T0 + 10, 10));
+        assert.deepEqual(claimed.map((c) => c.id), [high.id, low.id], 'priority first; the future job and the type this runner does not run stay');
         for (const c of claimed) {
           assert.ok(c.lease_token, 'each claim holds a lease token');
           assert.ok(c.run_id, 'and the run id its attempt will be recorded as');
@@ -169,10 +197,34 @@ export function storeContract(name: string, factory: StoreFactory): void {
         }
         assert.equal((await store.jobs.get(high.id))!.status, 'processing');
         assert.equal((await store.jobs.get(later.id))!.status, 'pending');
-        const second = await store.jobs.tick(claimTick(T0 + 10, 10, { skipTypes: ['not.here'] }));
+        const second = await store.jobs.tick(claimTick(T0 + 10, 10));
         assert.deepEqual(second.claimed, [], 'a claimed job is not claimed twice');
-        const due = await store.jobs.tick(claimTick(T0 + 60_000, 10, { skipTypes: ['not.here'] }));
+        const due = await store.jobs.tick(claimTick(T0 + 60_000, 10));
         assert.deepEqual(due.claimed.map((c) => c.id), [later.id], 'the delayed job once due');
+      });
+
+      it('a backlog of future jobs and of other types does not hide due jobs, and due jobs run in priority then run time order', async (store) => {
+        for (let i = 0; i < 300; i++) await store.jobs.insert(newJob({ createdAt: T0 + i, runAt: T0 + 3_600_000 + i, priority: 9 - (i % 7) }));
+        for (let i = 0; i < 50; i++) await store.jobs.insert(newJob({ createdAt: T0 + 300 + i, type: 'not.here', priority: 9 }));
+        const dueLow = newJob({ createdAt: T0 + 400, priority: -3 });
+        const dueHigh = newJob({ createdAt: T0 + 401, priority: 2, type: 'other.type' });
+        await store.jobs.insert(dueLow);
+        await store.jobs.insert(dueHigh);
+        const { claimed } = await store.jobs.tick(claimTick(T0 + 500, 10));
+        assert.deepEqual(claimed.map((c) => c.id), [dueHigh.id, dueLow.id]);
+        assert.equal((await store.jobs.counts()).pending, 350, 'future jobs and the unrun type are still pending');
+        assert.equal((await store.jobs.depth(T0 + 500)).oldestDueRunAt, T0 + 300, "the other type's jobs are due (a metric, not a claim)");
+      });
+
+      it('jobs that become due together are all claimed across ticks, by priority among the ready ones', async (store) => {
+        const n = 1_200; // more than a backend may make ready in one tick
+        for (let i = 0; i < n; i++) await store.jobs.insert(newJob({ createdAt: T0 + i, runAt: T0 + 10_000 + i }));
+        const seen = new Set<string>();
+        for (let ticks = 0; ticks < 100 && seen.size < n; ticks++) {
+          for (const c of (await store.jobs.tick(claimTick(T0 + 20_000, 100))).claimed) seen.add(c.id);
+        }
+        assert.equal(seen.size, n, 'every due job was claimed once');
+        assert.equal((await store.jobs.counts()).processing, n);
       });
 
       it('only what place() chooses is claimed, and per-type caps count jobs running anywhere', async (store) => {

@@ -51,7 +51,7 @@ describe('migrations beside a host app', () => {
     hostDatabase();
     const store = openSqliteStore(path);
     try {
-      assert.deepEqual(store.migrate(), { applied: [1], version: latestVersion() });
+      assert.deepEqual(store.migrate(), { applied: [1, 2], version: latestVersion() });
       const db = store.db;
       assert.equal(db.pragma('user_version', { simple: true }), 2, "the app's PRAGMA user_version is untouched");
       assert.deepEqual(
@@ -60,7 +60,10 @@ describe('migrations beside a host app', () => {
       );
       assert.ok(indexes(db).every((name) => name.startsWith('nightshift_')), `every index Nightshift made is prefixed: ${indexes(db)}`);
       assert.deepEqual(db.prepare(`SELECT what FROM job_runs`).all(), [{ what: "the app's own row" }], "the app's own job_runs is not adopted");
-      assert.deepEqual(db.prepare(`SELECT version, name FROM nightshift_migrations`).all(), [{ version: 1, name: 'core: run ledger, scheduler lease, scheduled jobs, queue' }]);
+      assert.deepEqual(db.prepare(`SELECT version, name FROM nightshift_migrations`).all(), [
+        { version: 1, name: 'core: run ledger, scheduler lease, scheduled jobs, queue' },
+        { version: 2, name: 'queue: ready jobs by type, waiting jobs by run_at' },
+      ]);
       assert.deepEqual(store.migrate().applied, [], 'the second start applies nothing');
     } finally {
       store.close();
@@ -102,7 +105,7 @@ describe('upgrading a Nightshift 0.1 database', () => {
     const { runId, jobId } = legacyDatabase();
     const store = openSqliteStore(path);
     try {
-      assert.deepEqual(store.migrate().applied, [1]);
+      assert.deepEqual(store.migrate().applied, [1, 2]);
       const db = store.db;
       assert.deepEqual(
         tables(db),
@@ -111,7 +114,7 @@ describe('upgrading a Nightshift 0.1 database', () => {
       assert.equal(db.pragma('user_version', { simple: true }), 2);
       assert.deepEqual(migrateAppSchema(db), [], "the reference app's migrations see their tables as current");
       assert.ok(!indexes(db).some((i) => /^(queue_jobs|job_runs)_/.test(i)), '0.1 index names are replaced');
-      assert.ok(indexes(db).includes('nightshift_queue_jobs_ready'));
+      assert.ok(indexes(db).includes('nightshift_queue_jobs_ready_by_type'));
 
       const run = (await store.runs.get(runId))!;
       assert.deepEqual({ name: run.name, status: run.status, details: run.details, durationMs: run.durationMs }, {
@@ -127,7 +130,7 @@ describe('upgrading a Nightshift 0.1 database', () => {
 
       const { claimed } = await store.jobs.tick({
         now: 3_000, owner: 'new:1:b', leaseMs: 1_000, endings: [], planEnding: () => assert.fail(), openRuns: [], progress: [],
-        claim: { room: 5, caps: new Map(), skipTypes: [], place: (c) => c },
+        claim: { room: 5, caps: new Map(), types: ['cleanupPreviewSessions', 'system.ping', 'test.echo'], place: (c) => c },
       });
       assert.deepEqual(claimed.map((c) => c.id), [jobId], 'the pending 0.1 job is claimed from the upgraded table');
     } finally {

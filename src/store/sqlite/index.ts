@@ -8,7 +8,7 @@ import type {
   InsertOutcome, JobStore, LeaderStore, MigrationReport, NewJob, NightshiftStore, RunStore, ScheduleStore, StoreHealth, StoreThreadSpec,
 } from '../types.ts';
 import { cancelJob, retryJob } from './jobs/control.ts';
-import { insertJob, jobByIdempotencyKey } from './jobs/insert.ts';
+import { insertJob, insertJobs, jobByIdempotencyKey } from './jobs/insert.ts';
 import { cancelRequested, recoverStale, renewLeases } from './jobs/leases.ts';
 import { countByStatus, countByTypeAndStatus, jobById, listJobs, progressRow } from './jobs/read.ts';
 import { tick } from './jobs/tick.ts';
@@ -37,6 +37,14 @@ export interface SqliteStoreOptions {
   gate?: WriteGate;
 }
 
+/** The job holding `job`'s idempotency key (an insert with that key was ignored). */
+function keyHeld(db: Db, job: NewJob): InsertOutcome {
+  const existing = jobByIdempotencyKey(db, job.idempotencyKey!);
+  // DO NOTHING fires only on the idempotency key, so the holder exists.
+  if (!existing) throw new Error('Insert was ignored but no job has that idempotency key');
+  return { inserted: false, existing: toQueueJob(existing) };
+}
+
 export class SqliteStore implements NightshiftStore {
   readonly kind = 'sqlite' as const;
   readonly threadSpec: StoreThreadSpec;
@@ -61,11 +69,12 @@ export class SqliteStore implements NightshiftStore {
     this.jobs = {
       insert: (job: NewJob, connection?: unknown): InsertOutcome => {
         const on = (connection as Db | undefined) ?? db;
-        if (w(() => insertJob(on, job))) return { inserted: true };
-        const existing = jobByIdempotencyKey(on, job.idempotencyKey!);
-        // DO NOTHING fires only on the idempotency key, so the holder exists.
-        if (!existing) throw new Error('Insert was ignored but no job has that idempotency key');
-        return { inserted: false, existing: toQueueJob(existing) };
+        return w(() => insertJob(on, job)) ? { inserted: true } : keyHeld(on, job);
+      },
+      insertMany: (jobs: readonly NewJob[], connection?: unknown): InsertOutcome[] => {
+        const on = (connection as Db | undefined) ?? db;
+        const inserted = w(() => insertJobs(on, jobs));
+        return jobs.map((job, i) => (inserted[i] ? { inserted: true } : keyHeld(on, job)));
       },
       get: (id) => {
         const row = jobById(db, id);

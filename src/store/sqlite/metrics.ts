@@ -9,8 +9,13 @@ import { stmt } from './statements.ts';
 import { QUEUE_STATUSES } from '../../queue/types.ts';
 import type { QueueDepth, ScheduledRunStats } from '../types.ts';
 
-/** The pending index is ordered by priority first, so this scans it (covering, ~35 ns a row). */
-const OLDEST_DUE = `SELECT min(run_at) AS at FROM nightshift_queue_jobs INDEXED BY nightshift_queue_jobs_ready WHERE status = 'pending' AND run_at <= ?`;
+/**
+ * Due jobs are either ready (their index is ordered by type and priority first, so this scans it:
+ * covering, ~35 ns a row, at scrape time only) or waiting to be made ready by the next tick (the
+ * first entry of the run_at index).
+ */
+const OLDEST_READY = `SELECT min(run_at) AS at FROM nightshift_queue_jobs INDEXED BY nightshift_queue_jobs_ready_by_type WHERE status = 'pending' AND due = 1`;
+const OLDEST_WAITING_DUE = `SELECT min(run_at) AS at FROM nightshift_queue_jobs INDEXED BY nightshift_queue_jobs_waiting_by_run_at WHERE status = 'pending' AND due = 0 AND run_at <= ?`;
 
 
 /** One consistent snapshot (a read transaction: WAL readers never block the queue's writers). */
@@ -21,8 +26,10 @@ export function readQueueDepth(db: Db, now: number): QueueDepth {
       // As GROUP BY returns them: a status with no rows of this type is absent; completed (derived) is not.
       for (const status of QUEUE_STATUSES) if (counts[status] > 0 || status === 'completed') byStatus[status].set(type, counts[status]);
     }
-    const { at } = stmt(db, OLDEST_DUE).get(now) as { at: number | null };
-    return { byStatus, oldestDueRunAt: at };
+    const ready = (stmt(db, OLDEST_READY).get() as { at: number | null }).at;
+    const waiting = (stmt(db, OLDEST_WAITING_DUE).get(now) as { at: number | null }).at;
+    const due = [ready, waiting].filter((at): at is number => at !== null);
+    return { byStatus, oldestDueRunAt: due.length ? Math.min(...due) : null };
   })();
 }
 

@@ -1,25 +1,65 @@
-// Claiming: the runner picks ready jobs (pending, due, by priority) and takes a lease on each, for
-// a whole batch in one IMMEDIATE transaction (the runner wraps it with the completions it writes).
-// Two steps, so the runner can decide per job (per-type caps, which thread) before claiming:
-//   1. readyCandidates: ids and types in claim order, skipping types already at their cap;
-//   2. claimJobs: one UPDATE ... FROM json_each for the chosen ids, guarded by status = 'pending'.
-// The hot statements name their index (INDEXED BY) or keep the planner off the status index with
-// a unary +: without ANALYZE statistics SQLite prefers the (status, created_at) index of the admin
-// listing, which turns every claim into a scan and sort of the whole pending set.
+// Claiming: the runner picks ready jobs (pending and due, by priority) and takes a lease on each,
+// for a whole batch in one IMMEDIATE transaction (the runner wraps it with the completions it writes).
+// Three steps, each reading only the rows it acts on, whatever the backlog (issue 11):
+//   1. promoteDue: waiting jobs whose run_at has come become ready (due = 1), oldest first;
+//   2. readyCandidates: per type this runner runs and has room for, its next ready jobs in claim
+//      order, merged across types (each type's read stops after `limit` rows);
+//   3. claimJobs: one UPDATE ... FROM json_each for the ids the engine placed, guarded by status.
+// The hot statements name their index (INDEXED BY): without ANALYZE statistics the planner may
+// prefer another index and turn a claim into a scan of the pending set. test/store/plans.test.ts
+// checks the plans.
 import type { Db } from '../open.ts';
 import type { Candidate, ClaimedRow } from '../../types.ts';
 import { stmt } from '../statements.ts';
 
-const READY = `
-  SELECT id, type FROM nightshift_queue_jobs INDEXED BY nightshift_queue_jobs_ready
-  WHERE status = 'pending' AND run_at <= @now
-    AND type NOT IN (SELECT value FROM json_each(@excluded))
-  ORDER BY priority DESC, run_at, id
-  LIMIT @limit`;
+/** Most waiting jobs one tick makes ready; more are left for the next tick (see promoteDue). */
+export const PROMOTE_BATCH = 500;
 
-export function readyCandidates(db: Db, now: number, limit: number, excludedTypes: readonly string[] = []): Candidate[] {
+const PROMOTE = `
+  UPDATE nightshift_queue_jobs SET due = 1
+  WHERE id IN (SELECT id FROM nightshift_queue_jobs INDEXED BY nightshift_queue_jobs_waiting_by_run_at
+               WHERE status = 'pending' AND due = 0 AND run_at <= @now ORDER BY run_at LIMIT @limit)`;
+
+/**
+ * Makes up to `limit` waiting jobs whose run_at has passed ready. Returns how many; when that is
+ * `limit`, more may be waiting and the runner ticks again at once. Bounded so a burst (200,000
+ * jobs due at midnight) is promoted over several short ticks, not in one long write lock; within
+ * a burst, the oldest run_at goes first.
+ */
+export function promoteDue(db: Db, now: number, limit = PROMOTE_BATCH): number {
+  return stmt(db, PROMOTE).run({ now, limit }).changes;
+}
+
+const READY_OF_TYPE = `
+  SELECT id, type, priority, run_at FROM nightshift_queue_jobs INDEXED BY nightshift_queue_jobs_ready_by_type
+  WHERE status = 'pending' AND due = 1 AND type = ?
+  ORDER BY priority DESC, run_at, id
+  LIMIT ?`;
+
+interface Ready extends Candidate {
+  priority: number;
+  run_at: number;
+}
+
+/** Claim order: higher priority first, then the oldest run_at, then the oldest id. */
+function claimOrder(a: Ready, b: Ready): number {
+  return b.priority - a.priority || a.run_at - b.run_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * The next `limit` ready jobs of the given types, in claim order. `perType` caps what one type may
+ * contribute (its concurrency room); a type absent from `types` is never read.
+ */
+export function readyCandidates(db: Db, limit: number, types: readonly string[], perType: ReadonlyMap<string, number> = new Map()): Candidate[] {
   if (limit <= 0) return [];
-  return stmt(db, READY).all({ now, limit, excluded: JSON.stringify(excludedTypes) }) as Candidate[];
+  const read = stmt(db, READY_OF_TYPE);
+  const ready: Ready[] = [];
+  for (const type of types) {
+    const n = Math.min(limit, perType.get(type) ?? limit);
+    if (n > 0) for (const row of read.all(type, n) as Ready[]) ready.push(row);
+  }
+  if (types.length > 1) ready.sort(claimOrder);
+  return ready.slice(0, limit).map(({ id, type }) => ({ id, type }));
 }
 
 /** Running jobs per type, across every runner on this database (for per-type concurrency caps). */
@@ -29,6 +69,14 @@ export function runningByType(db: Db, types: readonly string[]): Map<string, num
     `SELECT type, count(*) AS n FROM nightshift_queue_jobs INDEXED BY nightshift_queue_jobs_expired_leases WHERE status = 'processing' AND type IN (SELECT value FROM json_each(?)) GROUP BY type`,
   ).all(JSON.stringify(types)) as { type: string; n: number }[];
   return new Map(rows.map((r) => [r.type, r.n]));
+}
+
+/** When the earliest waiting job becomes due (epoch ms), or undefined when none waits. */
+export function nextWaitingRunAt(db: Db): number | undefined {
+  const row = stmt(db, `SELECT run_at FROM nightshift_queue_jobs INDEXED BY nightshift_queue_jobs_waiting_by_run_at WHERE status = 'pending' AND due = 0 ORDER BY run_at LIMIT 1`).get() as
+    | { run_at: number }
+    | undefined;
+  return row?.run_at;
 }
 
 export interface Claim {

@@ -13,7 +13,7 @@ const FLAG_PROCESSING = `
   UPDATE nightshift_queue_jobs SET cancel_requested = 1, updated_at = @now
   WHERE id = @id AND status = 'processing'`;
 const RETRY = `
-  UPDATE nightshift_queue_jobs SET status = 'pending', attempts = 0, run_at = @now, cancel_requested = 0, started_at = NULL,
+  UPDATE nightshift_queue_jobs SET status = 'pending', due = 1, attempts = 0, run_at = @now, cancel_requested = 0, started_at = NULL,
                         completed_at = NULL, result = NULL, processed_items = 0, total_items = NULL, updated_at = @now
   WHERE id = @id AND status IN ('failed', 'cancelled')`;
 const EXISTS = `SELECT 1 FROM nightshift_queue_jobs WHERE id = ?`;

@@ -50,6 +50,8 @@ export interface AttemptEnd {
 const END = `
   UPDATE nightshift_queue_jobs
   SET status = @status, run_at = coalesce(@runAt, run_at), attempts = attempts - @uncount,
+      -- Back to pending: ready at once when due now, else waiting for its run_at (claim.ts).
+      due = coalesce(@runAt, run_at) <= @now,
       completed_at = CASE WHEN @status = 'pending' THEN NULL ELSE @now END,
       error_log = coalesce(@errorLog, error_log), last_error = coalesce(@lastError, last_error), updated_at = @now,
       cancel_requested = CASE WHEN @status = 'pending' THEN 0 ELSE cancel_requested END,

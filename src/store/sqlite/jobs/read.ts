@@ -1,7 +1,7 @@
 // Reads for the admin API: one job, a filtered page (newest first) with its total, counts.
 // The status is written into the SQL as a literal (it is checked against QUEUE_STATUSES first):
 // SQLite only uses a partial index (WHERE status = 'failed') when the query names the same value,
-// never for a bound parameter. See the index comments in src/db/migrations/002-queue.ts.
+// never for a bound parameter. See the index comments in src/store/sqlite/migrations/.
 import type { Db } from '../open.ts';
 import { QUEUE_STATUSES, type ListFilter, type QueueCounts, type QueueJobStatus } from '../../../queue/types.ts';
 import type { JobRow } from '../../job-rows.ts';
@@ -30,17 +30,29 @@ export function listJobs(db: Db, filter: ListFilter): { rows: JobRow[]; total: n
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   // Ids are UUIDv7, so id order is creation order: newest first is id DESC.
   const rows = stmt(db, `SELECT * FROM ${from} ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...params, filter.limit, filter.offset ?? 0) as JobRow[];
-  const { total } = stmt(db, `SELECT count(*) AS total FROM nightshift_queue_jobs ${clause}`).get(...params) as { total: number };
-  return { rows, total };
+  return { rows, total: countWhere(db, where, params) };
 }
 
-/** Jobs per status. Every status but 'completed' is counted on its own (small) index. */
+/**
+ * Pending jobs sit on two partial indexes (ready: due = 1, waiting: due = 0; see claim.ts), and
+ * SQLite uses a partial index only when the query names its whole condition: so pending is
+ * counted as the sum of the two halves, each on its index.
+ */
+const PENDING_HALVES = ['due = 1', 'due = 0'];
+
+function countWhere(db: Db, where: readonly string[], params: readonly unknown[]): number {
+  const count = (terms: readonly string[]) =>
+    (stmt(db, `SELECT count(*) AS n FROM nightshift_queue_jobs ${terms.length ? `WHERE ${terms.join(' AND ')}` : ''}`).get(...params) as { n: number }).n;
+  if (!where.includes(statusTerm('pending'))) return count(where);
+  return PENDING_HALVES.reduce((sum, half) => sum + count([...where, half]), 0);
+}
+
+/** Jobs per status. Every status but 'completed' is counted on its own (small) indexes. */
 export function countByStatus(db: Db): QueueCounts {
-  const count = (sql: string) => (stmt(db, sql).get() as { n: number }).n;
   const counts = {} as QueueCounts;
-  for (const status of QUEUE_STATUSES) if (status !== 'completed') counts[status] = count(`SELECT count(*) AS n FROM nightshift_queue_jobs WHERE ${statusTerm(status)}`);
+  for (const status of QUEUE_STATUSES) if (status !== 'completed') counts[status] = countWhere(db, [statusTerm(status)], []);
   const others = counts.pending + counts.processing + counts.failed + counts.cancelled;
-  counts.completed = count(`SELECT count(*) AS n FROM nightshift_queue_jobs`) - others;
+  counts.completed = countWhere(db, [], []) - others;
   return { pending: counts.pending, processing: counts.processing, completed: counts.completed, failed: counts.failed, cancelled: counts.cancelled };
 }
 
@@ -62,10 +74,13 @@ export function countByTypeAndStatus(db: Db): Map<string, QueueCounts> {
     if (status === 'completed') continue;
     // GROUP BY +type: without the unary plus SQLite (lacking ANALYZE statistics) groups along the
     // type index and reads every row to check its status, instead of the small partial index.
-    const rows = stmt(db, `SELECT type, count(*) AS n FROM nightshift_queue_jobs WHERE ${statusTerm(status)} GROUP BY +type`).all() as { type: string; n: number }[];
+    const halves = status === 'pending' ? PENDING_HALVES.map((half) => ` AND ${half}`) : [''];
+    const rows = halves.flatMap(
+      (half) => stmt(db, `SELECT type, count(*) AS n FROM nightshift_queue_jobs WHERE ${statusTerm(status)}${half} GROUP BY +type`).all() as { type: string; n: number }[],
+    );
     for (const { type, n } of rows) {
       const counts = entry(type);
-      counts[status] = n;
+      counts[status] += n;
       counts.completed -= n;
     }
   }

@@ -2,5 +2,6 @@
 // here; never edit one that has shipped.
 import type { Migration } from '../migration.ts';
 import { coreMigration } from './001-core.ts';
+import { readyByTypeMigration } from './002-ready-by-type.ts';
 
-export const migrations: readonly Migration[] = [coreMigration];
+export const migrations: readonly Migration[] = [coreMigration, readyByTypeMigration];
