@@ -47,6 +47,23 @@ export async function pollCancels(u: Upkeep): Promise<void> {
   }
 }
 
+/**
+ * Warns, once per type, about ready jobs of a type this runner has no job file for: it never
+ * claims them (it reads only its own types), so without this they would wait unnoticed.
+ */
+export async function warnUnhandledTypes(u: Upkeep, handled: (type: string) => boolean, warned: Set<string>): Promise<void> {
+  if (!u.store.jobs.readyTypes) return;
+  try {
+    for (const type of await u.store.jobs.readyTypes()) {
+      if (handled(type) || warned.has(type)) continue;
+      warned.add(type);
+      u.logger.warn('Queue has jobs of a type no job file here handles; this runner leaves them pending', { job: type });
+    }
+  } catch (err) {
+    u.logger.error('Queue runner could not list ready job types', errorFields(err));
+  }
+}
+
 /** A one-shot timer that can only be moved earlier (the next due job, the next run-row check). */
 export class Alarm {
   private timer?: NodeJS.Timeout;

@@ -11,7 +11,7 @@ import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { claimPlan } from './claim.ts';
 import { Flights, unref } from './flights.ts';
 import { jobTypesFor, type JobTypes } from './job-types.ts';
-import { Alarm, pollCancels, renewAndRecover, type Upkeep } from './maintenance.ts';
+import { Alarm, pollCancels, renewAndRecover, warnUnhandledTypes, type Upkeep } from './maintenance.ts';
 import type { RunJob } from './messages.ts';
 import { attemptOutcome, logEnding, planEnding } from './outcomes.ts';
 import { Placement } from './placement.ts';
@@ -47,6 +47,8 @@ export class QueueRunner {
   private state: RunnerState = 'idle';
   private starting?: Promise<void>;
   private stopping?: Promise<void>;
+  /** Types with ready jobs but no job file here, already warned about (once each). */
+  private readonly warnedTypes = new Set<string>();
   private tickQueued = false;
   /** A tick whose store call has not answered yet (an async store); the next waits for it. */
   private tickInFlight = false;
@@ -281,6 +283,7 @@ export class QueueRunner {
     this.counters.recovered += recovered.length;
     if (recovered.length > 0) this.options.events?.recovered?.(recovered);
     if (recovered.length > 0) this.wake();
+    await warnUnhandledTypes(this.upkeep, (type) => this.types.get(type) !== undefined, this.warnedTypes);
   }
 
   private count(a: Applied): void {

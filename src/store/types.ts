@@ -114,6 +114,11 @@ export interface JobStore {
   upkeep(request: UpkeepRequest): Awaitable<UpkeepResult>;
   /** Of these jobs, the ones an admin asked to cancel (from any process). */
   cancelRequested(ids: readonly string[]): Awaitable<string[]>;
+  /**
+   * The types that have jobs ready to run now, without reading the pending set (a seek per type).
+   * Optional: the runner uses it to warn about types no job file of its handles.
+   */
+  readyTypes?(): Awaitable<string[]>;
   /** Scrape-time gauges: counts by status and type, and the oldest due job. */
   depth(now: number): Awaitable<QueueDepth>;
   /** Deletes up to `limit` finished jobs that finished before `cutoff`; returns how many. */

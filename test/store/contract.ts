@@ -227,6 +227,14 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.equal((await store.jobs.counts()).processing, n);
       });
 
+      it('readyTypes (where a store has it): the types with due pending jobs, each once', async (store) => {
+        if (!store.jobs.readyTypes) return;
+        for (const type of ['b', 'a', 'b', 'free']) await store.jobs.insert(newJob({ type }));
+        await store.jobs.insert(newJob({ type: 'capped', runAt: T0 + 60_000 }));
+        await store.jobs.tick(claimTick(T0 + 1, 10, { pick: (c) => c.filter((x) => x.type === 'free') }));
+        assert.deepEqual([...(await store.jobs.readyTypes())].sort(), ['a', 'b'], 'not the future job, not the claimed one');
+      });
+
       it('only what place() chooses is claimed, and per-type caps count jobs running anywhere', async (store) => {
         for (let i = 0; i < 4; i++) await store.jobs.insert(newJob({ createdAt: T0 + i, type: 'capped' }));
         await store.jobs.insert(newJob({ createdAt: T0 + 10, type: 'free' }));

@@ -11,6 +11,7 @@ import { cancelJob, retryJob } from './jobs/control.ts';
 import { insertJob, insertJobs, jobByIdempotencyKey } from './jobs/insert.ts';
 import { cancelRequested, recoverStale, renewLeases } from './jobs/leases.ts';
 import { countByStatus, countByTypeAndStatus, jobById, listJobs, progressRow } from './jobs/read.ts';
+import { readyTypes } from './jobs/ready-types.ts';
 import { tick } from './jobs/tick.ts';
 import { acquireLease, readLease, releaseLease } from './leader.ts';
 import { migrate, schemaVersion } from './migrate.ts';
@@ -98,6 +99,7 @@ export class SqliteStore implements NightshiftStore {
           }).immediate(),
         ),
       cancelRequested: (ids) => cancelRequested(db, ids),
+      readyTypes: () => readyTypes(db),
       depth: (now) => readQueueDepth(db, now),
       pruneFinished: (cutoff, limit) => pruneFinishedJobs(db, cutoff, limit) // a cleanup itself: it yields, it does not raise the gate,
     };
