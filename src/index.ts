@@ -25,6 +25,7 @@ export { QUEUE_STATUSES } from './queue/types.ts';
 export type { Queue } from './queue/queue.ts';
 export type { QueueRunner } from './queue/runner.ts';
 export { RUN_STATUSES, type FinalStatus, type JobRun, type RunFilter, type RunStatus } from './runs/types.ts';
+export type { ListedJobField, ListedJobRun, ListedQueueJob, ListedRunField, ValueSummary } from './store/list-bounds.ts';
 
 // The scheduler
 export type { JobScheduler, JobStatus, RunHandle, RunOutcome, SchedulerRole } from './scheduler/scheduler.ts';

@@ -71,10 +71,7 @@ export class SqliteStore implements NightshiftStore {
         const row = jobById(db, id);
         return row && toQueueJob(row);
       },
-      list: (filter) => {
-        const { rows, total } = listJobs(db, filter);
-        return { jobs: rows.map(toQueueJob), total };
-      },
+      list: (filter) => listJobs(db, filter),
       progress: (id) => progressRow(db, id),
       cancel: (id, now) => w(() => cancelJob(db, id, now)),
       retry: (id, now) => w(() => retryJob(db, id, now)),
