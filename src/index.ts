@@ -37,7 +37,7 @@ export { ROLES, ADMIN_ROLES, type Role } from './http/auth/roles.ts';
 
 // SQLite, opened as Nightshift opens it (WAL, busy timeout) with one clear error for an unusable path
 export { openDatabase, DatabaseOpenError } from './store/sqlite/open.ts';
-export { SchemaTooNewError } from './store/errors.ts';
+export { SchemaTooNewError, StorageFullError } from './store/errors.ts';
 
 // Logging
 export { createPinoLogger as createLogger, type LoggerOptions } from './log/logger.ts';

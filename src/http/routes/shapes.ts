@@ -18,9 +18,18 @@ export const health = z
     status: z.enum(['ok', 'degraded']),
     uptimeMs: count,
     database: z.strictObject({
-      ok: z.boolean(),
+      ok: z.boolean().meta({ description: 'The database answers' }),
       schemaVersion: z.number().int().optional(),
       error: z.string().optional(),
+      writable: z.boolean().meta({ description: 'false while writes fail for lack of space (status "degraded"); true again after the first write that succeeds' }),
+      writeError: z
+        .strictObject({
+          code: z.literal('STORAGE_FULL'),
+          error: z.string(),
+          since: timestamp.meta({ description: 'When writes started failing' }),
+        })
+        .optional()
+        .meta({ description: 'Why writes fail (present while writable is false)' }),
     }),
     scheduler: z.strictObject({
       enabled: z.boolean(),
