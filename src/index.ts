@@ -26,6 +26,7 @@ export { QUEUE_STATUSES } from './queue/types.ts';
 export type { Queue } from './queue/queue.ts';
 export type { QueueRunner } from './queue/runner.ts';
 export { RUN_STATUSES, type FinalStatus, type JobRun, type RunFilter, type RunStatus } from './runs/types.ts';
+export type { ListedJobField, ListedJobRun, ListedQueueJob, ListedRunField, ValueSummary } from './store/list-bounds.ts';
 
 // The scheduler
 export type { JobScheduler, JobStatus, RunHandle, RunOutcome, SchedulerRole } from './scheduler/scheduler.ts';
@@ -37,7 +38,7 @@ export { ROLES, ADMIN_ROLES, type Role } from './http/auth/roles.ts';
 
 // SQLite, opened as Nightshift opens it (WAL, busy timeout) with one clear error for an unusable path
 export { openDatabase, DatabaseOpenError } from './store/sqlite/open.ts';
-export { SchemaTooNewError } from './store/errors.ts';
+export { SchemaTooNewError, StorageFullError } from './store/errors.ts';
 
 // Logging
 export { createPinoLogger as createLogger, type LoggerOptions } from './log/logger.ts';

@@ -11,6 +11,7 @@ import { parseOptions, type NightshiftOptions, type ResolvedOptions } from './op
 import { Queue, QueueRunner, type EnqueueInput, type EnqueueResult, type EnqueueTarget } from './queue/index.ts';
 import type { SyncStore } from './queue/enqueue.ts';
 import type { JobRun, RunFilter } from './runs/types.ts';
+import { boundListedRun, type ListedJobRun } from './store/list-bounds.ts';
 import { JobScheduler } from './scheduler/scheduler.ts';
 import { openSqliteStore, type SqliteStore } from './store/sqlite/index.ts';
 import type { Db } from './store/sqlite/open.ts';
@@ -165,7 +166,8 @@ export class Nightshift {
 
   /** The run ledger: every run of every job, newest first. */
   readonly runs = {
-    list: async (filter: RunFilter): Promise<JobRun[]> => this.requireStore('runs.list').runs.list(filter),
+    /** Large details and errors summarised (`truncated` names them); get(id) has them whole. */
+    list: async (filter: RunFilter): Promise<ListedJobRun[]> => (await this.requireStore('runs.list').runs.list(filter)).map(boundListedRun),
     get: async (id: string): Promise<JobRun | undefined> => this.requireStore('runs.get').runs.get(id),
   };
 

@@ -1,6 +1,7 @@
 // The runner's periodic upkeep, apart from claiming: renewing the leases it holds, recovering jobs
 // that stopped runners left (the store's upkeep), and noticing cancels flagged by other processes.
 import { isOwnerGone } from '../core/owner.ts';
+import { FailureEpisode } from '../log/episode.ts';
 import { errorFields, type Logger } from '../log/logger.ts';
 import type { NightshiftStore, Recovered, UpkeepResult } from '../store/types.ts';
 import type { Flights } from './flights.ts';
@@ -11,7 +12,13 @@ export interface Upkeep {
   flights: Flights;
   owner: string;
   leaseMs: number;
+  /** Upkeep failures (a full disk fails every round): logged when they start and when they end. */
+  failures?: FailureEpisode;
 }
+
+/** The runner's upkeep failure episode (see FailureEpisode). */
+export const upkeepFailures = (logger: Logger) =>
+  new FailureEpisode(logger, { failed: 'Queue runner could not renew leases', recovered: 'Queue runner renews leases again' });
 
 /**
  * Renews our leases, then recovers expired or orphaned jobs of any runner (at start and every
@@ -23,9 +30,11 @@ export async function renewAndRecover(u: Upkeep, now = Date.now()): Promise<Reco
   try {
     result = await u.store.jobs.upkeep({ now, owner: u.owner, leaseMs: u.leaseMs, held: mine, isOwnerGone });
   } catch (err) {
-    u.logger.error('Queue runner could not renew leases', errorFields(err));
+    if (u.failures) u.failures.failed(err);
+    else u.logger.error('Queue runner could not renew leases', errorFields(err));
     return [];
   }
+  u.failures?.succeeded();
   const { recovered, ...renewed } = result;
   // Not renewed: someone recovered it (we were frozen past the lease).
   for (const f of mine) if (!renewed.held.has(f.id)) u.flights.leaseLost(f);

@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { JobDefinition } from '../jobs/define.ts';
 import { loadJobFile } from '../jobs/load.ts';
+import { FailureEpisode } from '../log/episode.ts';
 import { createLogger, errorFields, type Logger } from '../log/logger.ts';
 import { openThreadStore } from '../store/sqlite/index.ts';
 import { forwardLog } from '../threads/messages.ts';
@@ -190,12 +191,15 @@ port.on('message', (message: MainToThread) => {
 
 // Housekeeping off the main thread (SQLite: WAL checkpoints, see the store's checkpoint()): the
 // runner moved it here so it never lands inside an enqueue or a claim on the main thread.
+// A full disk fails every round (every 200 ms): one line when that starts, one when it ends.
 if (data.threadIndex === 0 && data.checkpointIntervalMs > 0) {
+  const failures = new FailureEpisode(baseLogger, { failed: 'Background WAL checkpoint failed', recovered: 'Background WAL checkpoints work again', level: 'warn' });
   setInterval(() => {
     try {
       store.checkpoint();
+      failures.succeeded();
     } catch (err) {
-      baseLogger.warn('Background WAL checkpoint failed', errorFields(err));
+      failures.failed(err);
     }
   }, data.checkpointIntervalMs).unref();
 }

@@ -11,7 +11,7 @@ import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { claimPlan } from './claim.ts';
 import { Flights, unref } from './flights.ts';
 import { jobTypesFor, type JobTypes } from './job-types.ts';
-import { Alarm, pollCancels, renewAndRecover, warnUnhandledTypes, type Upkeep } from './maintenance.ts';
+import { Alarm, pollCancels, renewAndRecover, upkeepFailures, warnUnhandledTypes, type Upkeep } from './maintenance.ts';
 import type { RunJob } from './messages.ts';
 import { attemptOutcome, logEnding, planEnding } from './outcomes.ts';
 import { Placement } from './placement.ts';
@@ -103,7 +103,7 @@ export class QueueRunner {
       setBusy: (thread, busy) => this.pool.setBusy(thread, busy),
       record: (type, ms) => this.placement.record(type, ms),
     });
-    this.upkeep = { store: this.store, logger: this.logger, flights: this.flights, owner: this.owner, leaseMs: this.leaseMs };
+    this.upkeep = { store: this.store, logger: this.logger, flights: this.flights, owner: this.owner, leaseMs: this.leaseMs, failures: upkeepFailures(this.logger) };
   }
 
   /** Recovers what dead runners left, starts the threads (resolves once they are ready) and the timers. */

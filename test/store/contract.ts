@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { newTraceId, uuidv7 } from '../../src/core/ids.ts';
 import type { Attempt, Candidate, ClaimedRow, Ending, NewJob, NightshiftStore, Plan, TickRequest } from '../../src/store/types.ts';
+import type { QueueJob } from '../../src/queue/types.ts';
 
 export interface StoreFactory {
   /** A fresh, migrated store of the backend under test. */
@@ -178,6 +179,20 @@ export function storeContract(name: string, factory: StoreFactory): void {
         const byType = await store.jobs.countsByType();
         assert.deepEqual(byType.get('a'), { pending: 2, processing: 0, completed: 0, failed: 0, cancelled: 1 });
         assert.deepEqual(byType.get('b'), { pending: 2, processing: 0, completed: 0, failed: 0, cancelled: 0 });
+      });
+
+      it('list bounds large values (src/store/list-bounds.ts): a summary and `truncated` in the list, the whole value from get', async (store) => {
+        const payload = { text: 'é'.repeat(3_000) };
+        const big = newJob({ payload: JSON.stringify(payload) });
+        const small = newJob({ createdAt: T0 + 1 });
+        await store.jobs.insert(big);
+        await store.jobs.insert(small);
+        const [listedSmall, listedBig] = (await store.jobs.list({ limit: 10 })).jobs as (QueueJob & { truncated?: string[] })[];
+        assert.deepEqual(listedSmall!.payload, { value: 1 });
+        assert.equal(listedSmall!.truncated, undefined);
+        assert.deepEqual(listedBig!.truncated, ['payload']);
+        assert.deepEqual(listedBig!.payload, { truncated: true, bytes: Buffer.byteLength(JSON.stringify(payload)), preview: JSON.stringify(payload).slice(0, 200) });
+        assert.deepEqual((await store.jobs.get(big.id))!.payload, payload);
       });
     });
 
