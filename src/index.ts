@@ -15,6 +15,7 @@ export { deleteInBatches, type BatchOptions, type BatchStats, type DeleteBatch }
 export { pruneHistory, type PruneResult } from './jobs/retention.ts';
 export { NonRetryableError, RetryAfterError, retryAfter, IdempotencyKeyReusedError, PayloadTooLargeError, QueueValidationError, UnknownJobTypeError, type ValidationIssue } from './queue/errors.ts';
 export { BatchTooLargeError, MAX_BATCH_JOBS } from './queue/enqueue-many.ts';
+export { DuplicateJobError } from './queue/job-types.ts';
 export type { QueueJobContext } from './queue/define.ts';
 
 // The queue and the ledger's shapes

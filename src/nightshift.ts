@@ -4,12 +4,13 @@
 // (listen() does, when asked) and never reads process.env: everything comes in as options.
 import type { Hono } from 'hono';
 import { isPromise } from './core/awaitable.ts';
-import { loadJobSources, type LoadedJob } from './jobs/load.ts';
+import { loadJobSources, type JobSource, type LoadedJob } from './jobs/load.ts';
 import { createLogger, fromHostLogger, type Logger } from './log/logger.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { parseOptions, type NightshiftOptions, type ResolvedOptions } from './options.ts';
 import { Queue, QueueRunner, type EnqueueInput, type EnqueueResult, type EnqueueTarget } from './queue/index.ts';
 import type { SyncStore } from './queue/enqueue.ts';
+import { DuplicateJobError, JobTypes } from './queue/job-types.ts';
 import type { JobRun, RunFilter } from './runs/types.ts';
 import { JobScheduler } from './scheduler/scheduler.ts';
 import { openSqliteStore, type SqliteStore } from './store/sqlite/index.ts';
@@ -23,6 +24,8 @@ export interface EnqueueOptions extends Omit<EnqueueInput, 'type' | 'payload'>, 
 /** What start() builds: the parts that need the job files loaded. */
 interface Parts {
   jobs: LoadedJob[];
+  /** Every job's queue type (a scheduled job can be enqueued too), shared by the queue and the runner. */
+  types: JobTypes;
   queue: Queue<SyncStore>;
   scheduler: JobScheduler;
   runner: QueueRunner | undefined;
@@ -81,6 +84,7 @@ export class Nightshift {
     await this.migrate();
     const store = this.store!;
     const jobs = await loadJobSources(o.jobs);
+    const types = new JobTypes(jobs);
     const logger = this.logger;
     // Counters are fed by the scheduler's and runner's hooks; gauges read the store per scrape.
     const metrics = createMetrics({ store, logger, processMetrics: true });
@@ -95,7 +99,7 @@ export class Nightshift {
     });
     const runner = o.enabled && o.workers > 0
       ? new QueueRunner({
-          store, jobs, logger, logLevel,
+          store, jobs: types, logger, logLevel,
           workers: o.workers,
           pollIntervalMs: o.pollIntervalMs,
           leaseMs: o.queueLeaseMs,
@@ -105,11 +109,48 @@ export class Nightshift {
       : undefined;
     // The runner claims right after an enqueue or a cancel in this process instead of at its next poll.
     const limits = { maxPayloadBytes: o.maxPayloadBytes, maxRunAheadMs: o.maxRunAheadMs };
-    const queue = new Queue({ store, jobs, logger, limits, onEnqueue: (job) => runner?.wake(job.runAt), onCancel: (id) => runner?.cancel(id), onRetry: metrics.onManualRetry });
+    const queue = new Queue({ store, jobs: types, logger, limits, onEnqueue: (job) => runner?.wake(job.runAt), onCancel: (id) => runner?.cancel(id), onRetry: metrics.onManualRetry });
     metrics.attach({ scheduler, queue, runner });
-    this.parts = { jobs, queue, scheduler, runner, metrics };
+    this.parts = { jobs, types, queue, scheduler, runner, metrics };
     await scheduler.start();
     await runner?.start();
+  }
+
+  /**
+   * Adds jobs to a started Nightshift: a job file (path or URL), a folder of them, a defineJob(...)
+   * result, or a list. Each becomes a queue type (enqueue accepts it; this process's runner runs it:
+   * its worker threads import the file before the first job is claimed), and a scheduled one also
+   * joins the scheduler. The API's job types, its OpenAPI document and the dashboard list it at
+   * once. Refuses a name already taken (DuplicateJobError) or an invalid file, adding none of the
+   * jobs given. Resolves with the jobs added.
+   */
+  async register(source: JobSource | readonly JobSource[]): Promise<readonly LoadedJob[]> {
+    if (!this.starting) throw new NightshiftNotStartedError('register');
+    await this.starting;
+    const parts = this.started;
+    // One registration at a time: two registering the same name must not both pass the check.
+    const added = this.registering.then(() => this.add(parts, source));
+    this.registering = added.catch(() => undefined);
+    return added;
+  }
+  private registering: Promise<unknown> = Promise.resolve();
+
+  private async add(parts: Parts, source: JobSource | readonly JobSource[]): Promise<readonly LoadedJob[]> {
+    const jobs = await loadJobSources(source);
+    for (const job of jobs) {
+      const known = parts.types.get(job.definition.name)?.job ?? parts.scheduler.list().find((j) => j.definition.name === job.definition.name);
+      if (known) throw new DuplicateJobError(job.definition.name, job.file, known.file);
+    }
+    for (const job of jobs) {
+      await parts.runner?.loadJobFile(job);
+      parts.types.add(job);
+      parts.jobs.push(job);
+      if (job.definition.schedule) await parts.scheduler.register(job);
+      this.logger.info('Job registered', { job: job.definition.name, file: job.file, schedule: job.definition.schedule });
+    }
+    // Zero series for the new names, so increase() works from their first event.
+    parts.metrics.attach({ scheduler: parts.scheduler, queue: parts.queue, runner: parts.runner });
+    return jobs;
   }
 
   private get started(): Parts {
