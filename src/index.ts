@@ -26,7 +26,7 @@ export type {
 export { QUEUE_STATUSES } from './queue/types.ts';
 export type { Queue } from './queue/queue.ts';
 export type { QueueRunner } from './queue/runner.ts';
-export { RUN_STATUSES, type FinalStatus, type JobRun, type RunFilter, type RunStatus } from './runs/types.ts';
+export { RUN_STATUSES, type FinalStatus, type JobRun, type RunCountFilter, type RunFilter, type RunReader, type RunStatus } from './runs/types.ts';
 
 // The scheduler
 export type { JobScheduler, JobStatus, RunHandle, RunOutcome, SchedulerRole } from './scheduler/scheduler.ts';

@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { JobDefinition } from '../jobs/define.ts';
 import { loadJobFile } from '../jobs/load.ts';
 import { createLogger, errorFields, type Logger } from '../log/logger.ts';
+import { runReader } from '../runs/reader.ts';
 import { openThreadStore } from '../store/sqlite/index.ts';
 import { forwardLog } from '../threads/messages.ts';
 import type { QueueJobContext } from './define.ts';
@@ -32,6 +33,7 @@ interface Running {
 // which cleanup batches yield to).
 const store = openThreadStore(data.store);
 const { db, gate } = store;
+const runs = runReader(store.runs);
 const definitions = new Map<string, JobDefinition<any>>();
 const loadErrors = new Map<string, string>();
 
@@ -100,7 +102,7 @@ function contextFor(job: RunJob, entry: Running, definition: JobDefinition<any>)
   };
   let logger: Logger | undefined;
   return {
-    db, payload, envelope,
+    db, runs, payload, envelope,
     // Bound to the job and its trace; built on first use (most trivial jobs never log).
     get logger() {
       return (logger ??= baseLogger.child({

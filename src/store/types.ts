@@ -11,7 +11,7 @@
 // attempt's failure is retried) come in as plain synchronous functions, which any backend can call
 // between its statements.
 import type { JobDetails, RunTrigger } from '../jobs/define.ts';
-import type { JobRun, RunFilter, RunStatus, FinalStatus } from '../runs/types.ts';
+import type { JobRun, RunCountFilter, RunFilter, RunStatus, FinalStatus } from '../runs/types.ts';
 import type { CancelOutcome, ListFilter, QueueCounts, QueueJob, QueueJobStatus, RetryOutcome } from '../queue/types.ts';
 import type { JobRow } from './job-rows.ts';
 
@@ -289,7 +289,10 @@ export interface RunStore {
   /** Closes a running row; false when it was already closed (first writer wins). */
   finish(runId: string, input: FinishRunInput): Awaitable<boolean>;
   get(runId: string): Awaitable<JobRun | undefined>;
+  /** Newest first by default (run ids are time-ordered: id order is start order); see RunFilter. */
   list(filter: RunFilter): Awaitable<JobRun[]>;
+  /** How many runs match (the same conditions as list, without order and paging). */
+  count(filter: RunCountFilter): Awaitable<number>;
   /** The newest run of a job that actually ran (skipped ticks do not count). */
   last(name: string): Awaitable<JobRun | undefined>;
   /** Start time of the newest run that was not skipped (catch-up). */

@@ -4,7 +4,7 @@
 // primary key.
 import { uuidv7, uuidv7Prefix } from '../../../core/ids.ts';
 import type { Db } from '../open.ts';
-import type { FinalStatus, JobRun, RunFilter, RunStatus } from '../../../runs/types.ts';
+import type { FinalStatus, JobRun, RunCountFilter, RunFilter, RunStatus } from '../../../runs/types.ts';
 import { toJobRun, type RunRow } from '../../run-rows.ts';
 import type { FinishRunInput, StartRunInput, StartRunResult } from '../../types.ts';
 
@@ -69,7 +69,8 @@ export function getRun(db: Db, runId: string): JobRun | undefined {
 }
 
 
-export function listRuns(db: Db, filter: RunFilter): JobRun[] {
+/** The WHERE clause of a run filter (listRuns and countRuns share it). */
+function runConditions(filter: RunCountFilter & Pick<RunFilter, 'order' | 'afterId'>): { where: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   if (filter.name) (where.push('name = ?'), params.push(filter.name));
@@ -82,10 +83,22 @@ export function listRuns(db: Db, filter: RunFilter): JobRun[] {
   }
   if (filter.startedFrom !== undefined) (where.push('id >= ?'), params.push(uuidv7Prefix(filter.startedFrom)));
   if (filter.startedBefore !== undefined) (where.push('id < ?'), params.push(uuidv7Prefix(filter.startedBefore)));
-  const sql = `SELECT * FROM nightshift_job_runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-               ORDER BY id DESC LIMIT ? OFFSET ?`;
+  if (filter.upToId !== undefined) (where.push('id <= ?'), params.push(filter.upToId));
+  if (filter.excludeId !== undefined) (where.push('id != ?'), params.push(filter.excludeId));
+  if (filter.afterId !== undefined) (where.push(filter.order === 'oldest' ? 'id > ?' : 'id < ?'), params.push(filter.afterId));
+  return { where: where.length ? 'WHERE ' + where.join(' AND ') : '', params };
+}
+
+export function listRuns(db: Db, filter: RunFilter): JobRun[] {
+  const { where, params } = runConditions(filter);
+  const sql = `SELECT * FROM nightshift_job_runs ${where} ORDER BY id ${filter.order === 'oldest' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`;
   const rows = db.prepare(sql).all(...params, filter.limit, filter.offset ?? 0) as RunRow[];
   return rows.map(toJobRun);
+}
+
+export function countRuns(db: Db, filter: RunCountFilter): number {
+  const { where, params } = runConditions(filter);
+  return (db.prepare(`SELECT count(*) AS n FROM nightshift_job_runs ${where}`).get(...params) as { n: number }).n;
 }
 
 /** The newest run of a job that actually ran (skipped ticks do not count). */
