@@ -15,6 +15,7 @@ import type { JobRun, RunFilter } from './runs/types.ts';
 import { JobScheduler } from './scheduler/scheduler.ts';
 import { openSqliteStore, type SqliteStore } from './store/sqlite/index.ts';
 import type { Db } from './store/sqlite/open.ts';
+import { requireWal } from './store/sqlite/app-database.ts';
 import { mountable, type EngineParts, type RoutesOptions } from './http/mount.ts';
 import { listen, type Listening, type ListenOptions } from './http/listen.ts';
 
@@ -71,7 +72,10 @@ export class Nightshift {
    */
   migrate(): Promise<void> {
     this.migrating ??= (async () => {
-      const store = (this.store = openSqliteStore(this.options.database as string | Db));
+      const database = this.options.database as string | Db;
+      // The app's own connection must be in WAL, as a file Nightshift opens is (see requireWal).
+      if (typeof database !== 'string') requireWal(database, (f) => this.logger.info('Switched the app database to WAL journal mode for Nightshift', f));
+      const store = (this.store = openSqliteStore(database));
       const { applied } = store.migrate();
       if (applied.length) this.logger.info('Nightshift tables migrated', { applied });
     })();
