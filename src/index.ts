@@ -2,7 +2,7 @@
 // is internal and may change between versions.
 
 // The engine
-export { createNightshift, Nightshift, NightshiftNotStartedError, type EnqueueOptions } from './nightshift.ts';
+export { createNightshift, Nightshift, NightshiftNotStartedError, type EnqueueOptions, type StartOptions } from './nightshift.ts';
 export { NightshiftOptionsError, type NightshiftOptions, type SqliteConnection } from './options.ts';
 export type { RoutesOptions } from './http/mount.ts';
 export type { Authorize, Principal, PrincipalRole } from './http/auth/principal.ts';

@@ -22,6 +22,22 @@ import { listen, type Listening, type ListenOptions } from './http/listen.ts';
 /** Everything enqueue takes besides the type and payload, plus the caller's transaction (`connection`). */
 export interface EnqueueOptions extends Omit<EnqueueInput, 'type' | 'payload'>, EnqueueTarget {}
 
+/**
+ * How start() runs this process's part. The defaults are an app's: lead the schedules, run every
+ * queue type. A tool beside a running app (the CLI) starts with `scheduler: 'manual'` and the
+ * runner types it wants (none, or one), so it never takes the schedules over from the app.
+ */
+export interface StartOptions {
+  /**
+   * 'cron' (default): contend for the scheduler lease (one scheduler per database) and fire the
+   * schedules while holding it. 'manual': never take the lease nor arm cron timers; runNow() still
+   * runs a job in a worker thread, recorded in the ledger like any manual run.
+   */
+  scheduler?: 'cron' | 'manual';
+  /** The queue types this process's runner claims (default: every type; none: no runner, no queue threads). */
+  runnerTypes?: readonly string[];
+}
+
 /** What start() builds: the parts that need the job files loaded. */
 interface Parts {
   jobs: LoadedJob[];
@@ -60,8 +76,8 @@ export class Nightshift {
    * and the queue runner. Never opens a port. Rejects with one clear error when the database cannot
    * be used (DatabaseOpenError, SchemaTooNewError) or a job file is invalid; idempotent.
    */
-  start(): Promise<void> {
-    this.starting ??= this.doStart();
+  start(options: StartOptions = {}): Promise<void> {
+    this.starting ??= this.doStart(options);
     return this.starting;
   }
 
@@ -83,7 +99,7 @@ export class Nightshift {
   }
   private migrating?: Promise<void>;
 
-  private async doStart(): Promise<void> {
+  private async doStart(options: StartOptions): Promise<void> {
     const o = this.options;
     await this.migrate();
     const store = this.store!;
@@ -101,9 +117,10 @@ export class Nightshift {
       shutdownGraceMs: o.shutdownGraceMs,
       events: metrics.schedulerEvents,
     });
-    const runner = o.enabled && o.workers > 0
+    const runnerTypes = this.runnerTypes(types, jobs, options.runnerTypes);
+    const runner = o.enabled && o.workers > 0 && runnerTypes
       ? new QueueRunner({
-          store, jobs: types, logger, logLevel,
+          store, jobs: runnerTypes, logger, logLevel,
           workers: o.workers,
           pollIntervalMs: o.pollIntervalMs,
           leaseMs: o.queueLeaseMs,
@@ -116,8 +133,15 @@ export class Nightshift {
     const queue = new Queue({ store, jobs: types, logger, limits, onEnqueue: (job) => runner?.wake(job.runAt), onCancel: (id) => runner?.cancel(id), onRetry: metrics.onManualRetry });
     metrics.attach({ scheduler, queue, runner });
     this.parts = { jobs, types, queue, scheduler, runner, metrics };
-    await scheduler.start();
+    await (options.scheduler === 'manual' ? scheduler.startForManualRuns() : scheduler.start());
     await runner?.start();
+  }
+
+  /** The runner's types: all of them (shared, so register() adds to both), a subset, or none (no runner). */
+  private runnerTypes(types: JobTypes, jobs: readonly LoadedJob[], names: readonly string[] | undefined): JobTypes | undefined {
+    if (names === undefined) return types;
+    for (const name of names) types.require(name);
+    return names.length ? new JobTypes(jobs.filter((j) => names.includes(j.definition.name))) : undefined;
   }
 
   /**
@@ -146,7 +170,8 @@ export class Nightshift {
       if (known) throw new DuplicateJobError(job.definition.name, job.file, known.file);
     }
     for (const job of jobs) {
-      await parts.runner?.loadJobFile(job);
+      // A runner limited to some types (StartOptions.runnerTypes) does not take new ones.
+      if (parts.runner?.types === parts.types) await parts.runner.loadJobFile(job);
       parts.types.add(job);
       parts.jobs.push(job);
       if (job.definition.schedule) await parts.scheduler.register(job);
@@ -214,8 +239,9 @@ export class Nightshift {
     get: async (id: string): Promise<JobRun | undefined> => this.requireStore('runs.get').runs.get(id),
   };
 
+  /** The ledger needs the database only: it can be read after migrate(), without the job files. */
   private requireStore(what: string): SqliteStore {
-    if (!this.store || !this.parts) throw new NightshiftNotStartedError(what);
+    if (!this.store) throw new NightshiftNotStartedError(what);
     return this.store;
   }
 
