@@ -17,7 +17,8 @@ import type { CancelResult, EnqueueInput, EnqueueResult, ListFilter, ProgressVie
 
 export interface QueueOptions {
   store: NightshiftStore;
-  jobs: readonly LoadedJob[];
+  /** The job types it accepts: loaded jobs, or the JobTypes registry it shares with a runner (types added later included). */
+  jobs: readonly LoadedJob[] | JobTypes;
   logger: Logger;
   /** Called after each enqueue (runtime: runner.wake(), so the job starts without waiting for a poll). */
   onEnqueue?: (job: QueueJob) => void;

@@ -5,6 +5,7 @@
 // (src/queue/queue-thread.ts). Delivery is at-least-once: see the store's leases.
 import { settle } from '../core/awaitable.ts';
 import { markLive, markStopped, newOwnerId } from '../core/owner.ts';
+import type { LoadedJob } from '../jobs/load.ts';
 import { errorFields, type Logger } from '../log/logger.ts';
 import type { Applied, ClaimedRow, NightshiftStore, TickRequest, TickResult } from '../store/types.ts';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
@@ -52,7 +53,6 @@ export class QueueRunner {
   private tickQueued = false;
   /** A tick whose store call has not answered yet (an async store); the next waits for it. */
   private tickInFlight = false;
-  private readonly caps: ReadonlyMap<string, number>;
   private timers: NodeJS.Timeout[] = [];
   /** The next delayed job this runner knows of (runAt, retry backoff). */
   private readonly dueAlarm = new Alarm(() => this.wake());
@@ -75,7 +75,6 @@ export class QueueRunner {
     this.store = options.store;
     this.logger = options.logger;
     this.types = jobTypesFor(options.jobs);
-    this.caps = new Map(this.types.capped().map((t) => [t.name, t.concurrency!]));
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
@@ -175,7 +174,7 @@ export class QueueRunner {
     const endings = this.flights.takeEndings();
     const progress = this.flights.takeProgress();
     if (endings.length === 0 && progress.length === 0 && room === 0 && needRows.length === 0) return;
-    const plan = room > 0 ? claimPlan({ types: this.types, placement: this.placement, threads, room, caps: this.caps }) : undefined;
+    const plan = room > 0 ? claimPlan({ types: this.types, placement: this.placement, threads, room, caps: this.types.caps() }) : undefined;
     const request: TickRequest = {
       now,
       owner: this.owner,
@@ -261,6 +260,15 @@ export class QueueRunner {
     }
     this.counters.claimed += claimed.length;
     for (const [thread, jobs] of batches) thread.send({ type: 'run', jobs });
+  }
+
+  /**
+   * Readies this runner's threads for a job type registered after start (ns.register): each imports
+   * the file before the caller adds the type to the shared JobTypes, so no job of it is claimed by
+   * a thread that cannot run it. Rejects with a thread's import error.
+   */
+  loadJobFile(job: LoadedJob): Promise<void> {
+    return this.pool.loadJobFile(job.definition.name, job.file);
   }
 
   /**

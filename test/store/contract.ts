@@ -434,6 +434,32 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.deepEqual((await store.runs.list({ startedFrom: T0 + 500, limit: 10 })).map((r) => r.status), ['skipped']);
       });
 
+      it('list pages oldest or newest first by id cursor, within a snapshot bound, leaving one run out; count matches', async (store) => {
+        const ids: string[] = [];
+        for (let i = 0; i < 7; i++) {
+          const r = await store.runs.start({ name: i % 2 ? 'odd' : 'even', trigger: 'manual', owner: OWNER, now: T0 + i * 10 });
+          ids.push(r.started ? r.runId : '');
+          await store.runs.finish(ids[i]!, { status: 'success', now: T0 + i * 10 + 1 });
+        }
+        const page = async (order: 'oldest' | 'newest', filter: { upToId?: string; excludeId?: string; name?: string } = {}) => {
+          const seen: string[] = [];
+          for (let afterId: string | undefined; ; ) {
+            const runs = await store.runs.list({ ...filter, order, afterId, limit: 3 });
+            if (runs.length === 0) return seen;
+            seen.push(...runs.map((r) => r.id));
+            afterId = runs.at(-1)!.id;
+          }
+        };
+        assert.deepEqual(await page('oldest'), ids);
+        assert.deepEqual(await page('newest'), [...ids].reverse());
+        assert.deepEqual(await page('oldest', { upToId: ids[4], excludeId: ids[1] }), [ids[0], ids[2], ids[3], ids[4]]);
+        assert.deepEqual(await page('oldest', { name: 'odd', upToId: ids[4] }), [ids[1], ids[3]]);
+        assert.equal(await store.runs.count({}), 7);
+        assert.equal(await store.runs.count({ upToId: ids[4], excludeId: ids[1] }), 4);
+        assert.equal(await store.runs.count({ name: 'even', status: 'success' }), 4);
+        assert.equal(await store.runs.count({ name: 'even', status: 'failed' }), 0);
+      });
+
       it('closeAbandoned closes runs of gone owners and overdue runs, not live ones; scheduledStats', async (store) => {
         const gone = await store.runs.start({ name: 'a', trigger: 'schedule', owner: 'dead:1:x', now: T0 });
         const live = await store.runs.start({ name: 'b', trigger: 'schedule', owner: OWNER, now: T0 });

@@ -17,7 +17,7 @@ import { acquireLease, readLease, releaseLease } from './leader.ts';
 import { migrate, schemaVersion } from './migrate.ts';
 import { readQueueDepth, readScheduledRunStats } from './metrics.ts';
 import { pruneFinishedJobs, pruneRuns } from './retention.ts';
-import { closeAbandonedRuns, finishRun, getRun, lastRun, lastStartedAt, listRuns, recordSkipped, startRun } from './runs/ledger.ts';
+import { closeAbandonedRuns, countRuns, finishRun, getRun, lastRun, lastStartedAt, listRuns, recordSkipped, startRun } from './runs/ledger.ts';
 import { firstSeen, recordFirstSeen } from './schedules.ts';
 import { WriteGate } from './write-gate.ts';
 import { probeWrite, writeGuard } from './write-guard.ts';
@@ -112,6 +112,7 @@ export class SqliteStore implements NightshiftStore {
       finish: (runId, input) => w(() => finishRun(db, runId, input)),
       get: (runId) => getRun(db, runId),
       list: (filter) => listRuns(db, filter),
+      count: (filter) => countRuns(db, filter),
       last: (name) => lastRun(db, name),
       lastStartedAt: (name) => lastStartedAt(db, name),
       closeAbandoned: (isOwnerGone, now, maxRunMs) => w(() => closeAbandonedRuns(db, isOwnerGone, now, maxRunMs)),
