@@ -14,6 +14,7 @@ export type { JobSource, LoadedJob } from './jobs/load.ts';
 export { deleteInBatches, type BatchOptions, type BatchStats, type DeleteBatch } from './jobs/batches.ts';
 export { pruneHistory, type PruneResult } from './jobs/retention.ts';
 export { NonRetryableError, RetryAfterError, retryAfter, IdempotencyKeyReusedError, PayloadTooLargeError, QueueValidationError, UnknownJobTypeError, type ValidationIssue } from './queue/errors.ts';
+export { BatchTooLargeError, MAX_BATCH_JOBS } from './queue/enqueue-many.ts';
 export type { QueueJobContext } from './queue/define.ts';
 
 // The queue and the ledger's shapes

@@ -128,6 +128,16 @@ export class Nightshift {
     return this.parts.queue.enqueue({ ...input, type, payload }, { connection });
   }
 
+  /**
+   * Validates and stores many jobs (up to MAX_BATCH_JOBS), all or nothing, in one transaction: on
+   * SQLite synchronously, so inside the app's own transaction too. One result per job, in order;
+   * a repeated idempotency key (against stored jobs or earlier in the batch) answers that job.
+   */
+  enqueueMany(jobs: readonly EnqueueInput[], options: EnqueueTarget = {}): EnqueueResult[] {
+    if (!this.parts) throw new NightshiftNotStartedError('enqueueMany');
+    return this.parts.queue.enqueueMany(jobs, { connection: options.connection });
+  }
+
   /** The queue: get, list, progress, cancel, retry, counts (seed 003's operations). */
   get queue(): Queue<SyncStore> {
     return this.started.queue;

@@ -8,6 +8,7 @@ import { handleError } from './errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { enqueueRoute, queueRoutes } from './routes/queue.ts';
+import { queueBatchRoutes } from './routes/queue-batch.ts';
 import { jsonBodyLimit } from './body-limit.ts';
 import { apiHeaders } from './headers.ts';
 import { traceContext } from './trace.ts';
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   // The queue: progress is readable by any signed-in role, the rest needs owner or admin.
   app.use('/api/v1/jobs', auth);
   app.use('/api/v1/jobs/*', auth);
+  app.route('/api/v1/jobs', queueBatchRoutes(deps, adminOnly));
   app.route('/api/v1/jobs', queueRoutes(deps, adminOnly));
 
   // The operator's surface: API description, Prometheus metrics and the web dashboard. Each

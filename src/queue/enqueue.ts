@@ -138,7 +138,8 @@ export function newJob(types: JobTypes, input: EnqueueInput, now = Date.now(), l
   };
 }
 
-function resultOf(row: NewJob, outcome: InsertOutcome): EnqueueResult {
+/** The enqueue's answer for a row the store inserted, or for the job that already held its key. */
+export function resultOf(row: NewJob, outcome: InsertOutcome): EnqueueResult {
   // Built from what was inserted: no read-back on the request path.
   if (outcome.inserted) return { job: newJobView(row), created: true };
   // The same key for another type is a client bug, not a repeat: answering with the other job

@@ -23,8 +23,9 @@ export class PayloadTooLargeError extends QueueValidationError {
   constructor(
     readonly bytes: number,
     readonly limitBytes: number,
+    field = 'payload',
   ) {
-    super([{ field: 'payload', message: `is ${bytes} bytes as stored; the limit is ${limitBytes} bytes` }]);
+    super([{ field, message: `is ${bytes} bytes as stored; the limit is ${limitBytes} bytes` }]);
     this.name = 'PayloadTooLargeError';
   }
 }

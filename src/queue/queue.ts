@@ -8,8 +8,9 @@ import type { Logger } from '../log/logger.ts';
 import { percentOf } from '../store/job-rows.ts';
 import type { NightshiftStore } from '../store/types.ts';
 import { DEFAULT_ENQUEUE_LIMITS, enqueue, type EnqueueLimits, type EnqueueReturn } from './enqueue.ts';
+import { enqueueMany, type EnqueueManyReturn } from './enqueue-many.ts';
 
-export type { EnqueueReturn };
+export type { EnqueueManyReturn, EnqueueReturn };
 import { jobTypesFor, type JobTypes } from './job-types.ts';
 import type { CancelResult, EnqueueInput, EnqueueResult, ListFilter, ProgressView, QueueCounts, QueueJob, RetryResult } from './types.ts';
 
@@ -59,6 +60,20 @@ export class Queue<S extends NightshiftStore = NightshiftStore> {
     const result = enqueue(this.store, this.types, input, { connection: options.connection, limits: this.limits });
     if (isPromise(result)) return result.then((r) => this.enqueued(r)) as EnqueueReturn<S>;
     return this.enqueued(result) as EnqueueReturn<S>;
+  }
+
+  /**
+   * Validates and stores many jobs (at most MAX_BATCH_JOBS), all or nothing: one result per input,
+   * in order. Throws QueueValidationError naming each bad item (`jobs.<index>.<field>`),
+   * PayloadTooLargeError or BatchTooLargeError before anything is stored. Synchronous on SQLite.
+   */
+  enqueueMany(inputs: readonly EnqueueInput[], options: EnqueueTarget = {}): EnqueueManyReturn<S> {
+    const results = enqueueMany(this.store, this.types, inputs, { connection: options.connection, limits: this.limits });
+    const done = (all: EnqueueResult[]) => {
+      for (const r of all) this.enqueued(r);
+      return all;
+    };
+    return (isPromise(results) ? results.then(done) : done(results as EnqueueResult[])) as EnqueueManyReturn<S>;
   }
 
   private enqueued(result: EnqueueResult): EnqueueResult {

@@ -97,6 +97,7 @@ export interface JobStore {
    * Stores many jobs at once, all or nothing, in one transaction (or inside the caller's, as
    * insert). One outcome per job, in order: a job whose idempotency key is already held, by an
    * existing job or by an earlier job of the same batch, is not inserted and answers that job.
+   * A key held by a job of another type throws IdempotencyKeyReusedError and stores nothing.
    */
   insertMany(jobs: readonly NewJob[], connection?: unknown): Awaitable<InsertOutcome[]>;
   get(id: string): Awaitable<QueueJob | undefined>;

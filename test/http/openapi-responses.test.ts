@@ -153,6 +153,15 @@ describe('answers match the document', () => {
     assert.ok(job.startedAt);
   });
 
+  test('batch enqueue: 201, 200 when every job existed, 409 for a key of another type, 413 beyond the maximum', async () => {
+    const items = [{ type: 'quickJob', idempotencyKey: 'batch-1' }, { type: 'quickJob' }];
+    assert.equal((await api.request('/api/v1/jobs/batch', json(admin, { jobs: items }))).status, 201);
+    assert.equal((await api.request('/api/v1/jobs/batch', json(admin, { jobs: items.slice(0, 1) }))).status, 200);
+    assert.equal((await api.request('/api/v1/jobs/batch', json(admin, { jobs: [{ type: 'slowJob', idempotencyKey: 'batch-1' }] }))).status, 409);
+    const tooMany = await api.request('/api/v1/jobs/batch', json(admin, { jobs: Array.from({ length: 1_001 }, () => ({ type: 'quickJob' })) }));
+    assert.equal(tooMany.body.code, 'BATCH_TOO_LARGE');
+  });
+
   test("seed 004's enqueue: 201, 200 for a repeated key, 409 for a key of another type, 400 for an unknown type", async () => {
     const body = { jobName: 'quickJob', tenantId: 'tenant-1', idempotencyKey: 'key-2' };
     const created = await api.request('/api/jobs/enqueue', json({ ...admin, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }, body));

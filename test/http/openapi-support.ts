@@ -125,7 +125,7 @@ export class ContractChecker {
 /** Keywords the generators below understand; any other one fails the test, so none is skipped. */
 const KNOWN = new Set([
   'type', 'properties', 'required', 'enum', 'const', 'minLength', 'maxLength', 'minimum', 'maximum',
-  'format', 'maxProperties', 'default', 'description', 'title', 'examples', 'additionalProperties',
+  'format', 'maxProperties', 'default', 'description', 'title', 'examples', 'additionalProperties', 'items', 'minItems',
 ]);
 
 function checkKnown(schema: Schema, where: string): void {
@@ -162,6 +162,8 @@ export function sample(schema: Schema, where = 'schema'): unknown {
       return true;
     case 'null':
       return null;
+    case 'array':
+      return Array.from({ length: schema.minItems ?? 0 }, () => sample(schema.items, `${where}[]`));
     case 'object': {
       const value: Json = {};
       for (const name of schema.required ?? []) value[name] = sample(schema.properties[name], `${where}.${name}`);
@@ -209,6 +211,7 @@ export function invalidValues(schema: Schema, where = 'schema'): { value: unknow
   if (types.includes('integer')) cases.push({ value: (schema.minimum ?? 0) + 0.5, why: 'not whole' });
   if (schema.minimum !== undefined) cases.push({ value: schema.minimum - 1, why: `below ${schema.minimum}` });
   if (schema.maximum !== undefined) cases.push({ value: schema.maximum + 1, why: `above ${schema.maximum}` });
+  if (schema.minItems) cases.push({ value: [], why: `fewer than ${schema.minItems} items` });
   if (schema.maxProperties !== undefined) {
     cases.push({ value: Object.fromEntries(Array.from({ length: schema.maxProperties + 1 }, (_, i) => [`k${i}`, 1])), why: `more than ${schema.maxProperties} properties` });
   }
@@ -240,6 +243,12 @@ export function bodyCases(doc: Json, objectSchema: Schema, base: Json, prefix = 
     if (property.properties) {
       const inner = (base[name] ?? sample(property, prefix + name)) as Json;
       for (const c of bodyCases(doc, property, inner, `${prefix}${name}.`)) cases.push({ ...c, body: { ...base, [name]: c.body } });
+    }
+    // An array of objects: every case of its item schema, played on the first item.
+    const items = property.items && resolve(doc, property.items);
+    if (items?.properties) {
+      const [first, ...rest] = (base[name] ?? [sample(items, `${prefix + name}.0`)]) as Json[];
+      for (const c of bodyCases(doc, items, first ?? {}, `${prefix}${name}.0.`)) cases.push({ ...c, body: { ...base, [name]: [c.body, ...rest] } });
     }
   }
   return cases;

@@ -45,7 +45,12 @@ export interface RouteSpec {
    * The body names a job type and carries its payload, which that job's own zod schema validates:
    * the document shows one body variant per loaded job type, with its payload schema.
    */
-  jobPayload?: { typeField: string; payloadField: string };
+  jobPayload?: {
+    typeField: string;
+    payloadField: string;
+    /** The body field holding an array of such items (a batch), when the body is not one item. */
+    itemsOf?: string;
+  };
   responses: Readonly<Record<number, ResponseSpec>>;
   /** Error codes the handler raises, by status (access and input errors are implied). */
   errors?: Readonly<Partial<Record<number, readonly ErrorCode[]>>>;

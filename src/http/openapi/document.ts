@@ -92,6 +92,14 @@ function jobVariants(collector: SchemaCollector, base: JsonSchema, spec: RouteSp
   return variants.length ? { oneOf: variants } : base;
 }
 
+/** A body whose field `itemsOf` is an array of job-typed items: the variants document each item. */
+function withJobItems(collector: SchemaCollector, base: JsonSchema, spec: RouteSpec, jobTypes: readonly DocumentedJobType[]): JsonSchema {
+  const field = spec.jobPayload!.itemsOf!;
+  const properties = base.properties as Record<string, JsonSchema>;
+  const array = properties[field]!;
+  return { ...base, properties: { ...properties, [field]: { ...array, items: jobVariants(collector, array.items as JsonSchema, spec, jobTypes) } } };
+}
+
 function operationOf(collector: SchemaCollector, spec: RouteSpec, jobTypes: readonly DocumentedJobType[]): JsonSchema {
   const responses: Record<string, JsonSchema> = {};
   for (const [status, response] of Object.entries(spec.responses)) {
@@ -117,7 +125,7 @@ function operationOf(collector: SchemaCollector, spec: RouteSpec, jobTypes: read
   let requestBody: JsonSchema | undefined;
   if (spec.body) {
     const base = collector.convert(spec.body, 'input');
-    const schema = spec.jobPayload ? jobVariants(collector, base, spec, jobTypes) : base;
+    const schema = !spec.jobPayload ? base : spec.jobPayload.itemsOf ? withJobItems(collector, base, spec, jobTypes) : jobVariants(collector, base, spec, jobTypes);
     requestBody = {
       required: true,
       content: { 'application/json': { schema, ...(spec.bodyExample !== undefined ? { example: spec.bodyExample } : {}) } },

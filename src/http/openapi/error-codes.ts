@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   INVALID_JSON: { meaning: 'The body is not valid JSON', fields: [] },
   UNSUPPORTED_MEDIA_TYPE: { meaning: 'The body was not sent as application/json', fields: [] },
   PAYLOAD_TOO_LARGE: { meaning: 'The body is larger than BODY_LIMIT_BYTES, or a job payload larger than the queue stores (maxPayloadBytes; `field` names it)', fields: ['field'] },
+  BATCH_TOO_LARGE: { meaning: 'A batch holds more jobs than one request may enqueue (MAX_BATCH_JOBS, 1,000)', fields: [] },
   UNAUTHORIZED: { meaning: 'No token, or an invalid, expired or forged one (the answer carries WWW-Authenticate: Bearer)', fields: [] },
   FORBIDDEN: { meaning: 'The token is valid but its role may not do this', fields: [] },
   NOT_FOUND: { meaning: 'No such resource (or no such route)', fields: [] },

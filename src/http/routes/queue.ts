@@ -26,7 +26,7 @@ const optionsShape = {
     .optional()
     .meta({ description: 'A repeated enqueue with the same key answers 200 with the existing job' }),
 };
-const createBody = z.object({
+export const createBody = z.object({
   type: z.string().min(1).max(100).meta({ description: 'The job type (a job file\'s name)' }),
   data: z.unknown().optional().meta({ description: "The payload, checked with the job's own schema" }),
   ...optionsShape,

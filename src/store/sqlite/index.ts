@@ -73,8 +73,7 @@ export class SqliteStore implements NightshiftStore {
       },
       insertMany: (jobs: readonly NewJob[], connection?: unknown): InsertOutcome[] => {
         const on = (connection as Db | undefined) ?? db;
-        const inserted = w(() => insertJobs(on, jobs));
-        return jobs.map((job, i) => (inserted[i] ? { inserted: true } : keyHeld(on, job)));
+        return w(() => insertJobs(on, jobs));
       },
       get: (id) => {
         const row = jobById(db, id);

@@ -15,7 +15,7 @@ import { stmt } from '../statements.ts';
 /** Most waiting jobs one tick makes ready; more are left for the next tick (see promoteDue). */
 export const PROMOTE_BATCH = 500;
 
-const PROMOTE = `
+export const PROMOTE = `
   UPDATE nightshift_queue_jobs SET due = 1
   WHERE id IN (SELECT id FROM nightshift_queue_jobs INDEXED BY nightshift_queue_jobs_waiting_by_run_at
                WHERE status = 'pending' AND due = 0 AND run_at <= @now ORDER BY run_at LIMIT @limit)`;
@@ -30,7 +30,7 @@ export function promoteDue(db: Db, now: number, limit = PROMOTE_BATCH): number {
   return stmt(db, PROMOTE).run({ now, limit }).changes;
 }
 
-const READY_OF_TYPE = `
+export const READY_OF_TYPE = `
   SELECT id, type, priority, run_at FROM nightshift_queue_jobs INDEXED BY nightshift_queue_jobs_ready_by_type
   WHERE status = 'pending' AND due = 1 AND type = ?
   ORDER BY priority DESC, run_at, id
@@ -62,21 +62,15 @@ export function readyCandidates(db: Db, limit: number, types: readonly string[],
   return ready.slice(0, limit).map(({ id, type }) => ({ id, type }));
 }
 
+// Reads the processing rows only: at most what the runners' threads hold.
+export const RUNNING_BY_TYPE = `
+  SELECT type, count(*) AS n FROM nightshift_queue_jobs INDEXED BY nightshift_queue_jobs_expired_leases
+  WHERE status = 'processing' AND type IN (SELECT value FROM json_each(?)) GROUP BY type`;
+
 /** Running jobs per type, across every runner on this database (for per-type concurrency caps). */
 export function runningByType(db: Db, types: readonly string[]): Map<string, number> {
-  const rows = stmt(
-    db,
-    `SELECT type, count(*) AS n FROM nightshift_queue_jobs INDEXED BY nightshift_queue_jobs_expired_leases WHERE status = 'processing' AND type IN (SELECT value FROM json_each(?)) GROUP BY type`,
-  ).all(JSON.stringify(types)) as { type: string; n: number }[];
+  const rows = stmt(db, RUNNING_BY_TYPE).all(JSON.stringify(types)) as { type: string; n: number }[];
   return new Map(rows.map((r) => [r.type, r.n]));
-}
-
-/** When the earliest waiting job becomes due (epoch ms), or undefined when none waits. */
-export function nextWaitingRunAt(db: Db): number | undefined {
-  const row = stmt(db, `SELECT run_at FROM nightshift_queue_jobs INDEXED BY nightshift_queue_jobs_waiting_by_run_at WHERE status = 'pending' AND due = 0 ORDER BY run_at LIMIT 1`).get() as
-    | { run_at: number }
-    | undefined;
-  return row?.run_at;
 }
 
 export interface Claim {
@@ -87,7 +81,7 @@ export interface Claim {
   runId: string;
 }
 
-const CLAIM = `
+export const CLAIM = `
   UPDATE nightshift_queue_jobs
   SET status = 'processing', attempts = attempts + 1, lease_token = c.value ->> 1, run_id = c.value ->> 2,
       lease_owner = @owner, lease_expires_at = @expires, started_at = @now, updated_at = @now

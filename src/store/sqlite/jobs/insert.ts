@@ -2,8 +2,9 @@
 // so they join the caller's transaction, and are their own atomic unit otherwise.
 // A job due at once is written ready (due = 1); one for later waits on the run_at index (claim.ts).
 import type { Db } from '../open.ts';
-import type { JobRow } from '../../job-rows.ts';
-import type { NewJob } from '../../types.ts';
+import { IdempotencyKeyReusedError } from '../../../queue/errors.ts';
+import { toQueueJob, type JobRow } from '../../job-rows.ts';
+import type { InsertOutcome, NewJob } from '../../types.ts';
 import { inTransaction, stmt } from '../statements.ts';
 
 const INSERT = `
@@ -19,13 +20,21 @@ export function insertJob(db: Db, job: NewJob): boolean {
 }
 
 /**
- * Inserts jobs in order in one transaction (the caller's, if open). Returns, per job, true when it
- * was inserted, false when its idempotency key was already held (by an existing job or by an
- * earlier job of this batch: the first one with a key wins).
+ * Inserts jobs in order in one transaction (the caller's, if open). Per job: inserted, or the job
+ * that already holds its idempotency key (an existing job, or an earlier job of this batch: the
+ * first with a key wins). A key held by a job of another type is a client bug, not a repeat: it
+ * throws IdempotencyKeyReusedError and the whole batch rolls back.
  */
-export function insertJobs(db: Db, jobs: readonly NewJob[]): boolean[] {
+export function insertJobs(db: Db, jobs: readonly NewJob[]): InsertOutcome[] {
   const insert = stmt(db, INSERT);
-  return inTransaction(db, () => jobs.map((job) => insert.run(job).changes === 1));
+  return inTransaction(db, () =>
+    jobs.map((job): InsertOutcome => {
+      if (insert.run(job).changes === 1) return { inserted: true };
+      const existing = toQueueJob(jobByIdempotencyKey(db, job.idempotencyKey!)!);
+      if (existing.type !== job.type) throw new IdempotencyKeyReusedError(job.idempotencyKey!, existing.id, existing.type);
+      return { inserted: false, existing };
+    }),
+  );
 }
 
 export function jobByIdempotencyKey(db: Db, key: string): JobRow | undefined {
