@@ -290,6 +290,44 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.equal((await store.jobs.tick(claimTick(T0 + 5_000, 1))).claimed[0]!.attempts, 2);
       });
 
+      it('a released attempt goes back to pending at once, uncounted; a cancelled ending is final; a failure with no attempts left fails the job', async (store) => {
+        const released = newJob({ createdAt: T0, priority: 3 });
+        const cancelled = newJob({ createdAt: T0 + 1, priority: 2 });
+        const exhausted = newJob({ createdAt: T0 + 2, priority: 1, maxAttempts: 1 });
+        for (const j of [released, cancelled, exhausted]) await store.jobs.insert(j);
+        const rows = (await store.jobs.tick(claimTick(T0 + 10, 3))).claimed;
+        assert.deepEqual(rows.map((r) => r.id), [released.id, cancelled.id, exhausted.id]);
+        const [a, b, c] = rows.map((r) => attemptOf(r, T0 + 10)) as [Attempt, Attempt, Attempt];
+        const plans: Record<string, Plan> = {
+          [a.id]: { status: 'pending', runAt: T0 + 20, uncount: true, run: { status: 'abandoned', error: 'shutting down' } },
+          [b.id]: { status: 'cancelled', error: { attempt: 1, message: 'Cancelled' }, run: { status: 'cancelled', error: 'Cancelled' } },
+          [c.id]: { status: 'failed', error: { attempt: 1, message: 'boom' }, run: { status: 'failed', error: 'boom' } },
+        };
+        const { applied } = await store.jobs.tick(
+          endTick(
+            T0 + 20,
+            [
+              { attempt: a, ending: { kind: 'released', message: 'shutting down' } },
+              { attempt: b, ending: { kind: 'cancelled', message: 'Cancelled' } },
+              { attempt: c, ending: { kind: 'error', message: 'boom' } },
+            ],
+            (_e, attempt) => plans[attempt.id]!,
+          ),
+        );
+        assert.deepEqual(applied.map((x) => x.written), [true, true, true]);
+        const back = (await store.jobs.get(released.id))!;
+        assert.deepEqual([back.status, back.attempts, back.errorLog.length], ['pending', 0, 0], 'released: pending again, the attempt given back, no error logged');
+        assert.equal((await store.runs.get(a.runId))!.status, 'abandoned');
+        const gone = (await store.jobs.get(cancelled.id))!;
+        assert.deepEqual([gone.status, gone.lastError, gone.completedAt], ['cancelled', 'Cancelled', new Date(T0 + 20).toISOString()]);
+        assert.equal((await store.runs.get(b.runId))!.status, 'cancelled');
+        const failed = (await store.jobs.get(exhausted.id))!;
+        assert.deepEqual([failed.status, failed.attempts, failed.lastError], ['failed', 1, 'boom']);
+        assert.equal((await store.runs.get(c.runId))!.error, 'boom');
+        const again = await store.jobs.tick(claimTick(T0 + 20, 3));
+        assert.deepEqual(again.claimed.map((r) => [r.id, r.attempts]), [[released.id, 1]], 'only the released job runs again, as attempt 1');
+      });
+
       it('progress is written for the lease holder only', async (store) => {
         const job = newJob();
         await store.jobs.insert(job);
@@ -342,6 +380,24 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.match(recovered.lastError!, /lease expired/);
         assert.equal((await store.runs.get(lost!.run_id!))!.status, 'abandoned');
         assert.equal((await store.jobs.get(mine.id))!.status, 'processing');
+      });
+
+      it('recovery fails a job with no attempts left and cancels one an admin asked to cancel', async (store) => {
+        const last = newJob({ createdAt: T0, priority: 2, maxAttempts: 1 });
+        const asked = newJob({ createdAt: T0 + 1, priority: 1 });
+        await store.jobs.insert(last);
+        await store.jobs.insert(asked);
+        const claimed = (await store.jobs.tick({ ...claimTick(T0 + 1, 2), owner: 'test-host:2:runner-b', leaseMs: 1_000 })).claimed;
+        assert.equal(claimed.length, 2);
+        assert.equal(await store.jobs.cancel(asked.id, T0 + 2), 'cancelling');
+        const result = await store.jobs.upkeep({ now: T0 + 5_000, owner: OWNER, leaseMs: 1_000, held: [], isOwnerGone: () => false });
+        assert.deepEqual(
+          result.recovered.map((r) => [r.id, r.status]).sort(),
+          [[last.id, 'failed'], [asked.id, 'cancelled']].sort(),
+        );
+        assert.equal((await store.jobs.get(last.id))!.status, 'failed');
+        assert.equal((await store.jobs.get(asked.id))!.status, 'cancelled');
+        assert.deepEqual((await store.jobs.upkeep({ now: T0 + 6_000, owner: OWNER, leaseMs: 1_000, held: [], isOwnerGone: () => false })).recovered, [], 'once');
       });
 
       it('upkeep recovers at once the jobs of an owner known to be gone', async (store) => {

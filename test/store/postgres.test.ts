@@ -3,11 +3,14 @@
 // on its own client, the app's pool, and the error for a database it cannot reach.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { newTraceId, uuidv7 } from '../../src/core/ids.ts';
 import { SchemaTooNewError } from '../../src/store/errors.ts';
 import { DatabaseUnreachableError, openPostgresStore, type PostgresStore } from '../../src/store/postgres/index.ts';
 import type { NewJob } from '../../src/store/types.ts';
+import { WORKER_ENTRY } from '../../src/threads/paths.ts';
 import { testPostgres } from '../helpers/postgres.ts';
 import { storeContract } from './contract.ts';
 
@@ -151,6 +154,59 @@ if (!server.available) {
         await db.dropSchema(schema);
         await pool.end();
       }
+    });
+
+    /** Runs test/fixtures/postgres-thread.ts in a worker thread with `spec`; resolves with what it reports. */
+    const inThread = (spec: unknown, j: NewJob, readId: string) =>
+      new Promise<{ inserted: unknown; seenType?: string; poolMax: number; schema: string }>((resolve, reject) => {
+        const entry = fileURLToPath(new URL('../fixtures/postgres-thread.ts', import.meta.url));
+        const worker = new Worker(WORKER_ENTRY, { workerData: { entry, spec, job: j, readId } });
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.once('exit', (code) => code !== 0 && reject(new Error(`thread exited with ${code}`)));
+      });
+
+    test('a worker thread opens its own store from threadSpec: the same database and schema, a pool of at most 2', async () => {
+      await withStore(async (store) => {
+        const mine = job({ type: 'from.main' });
+        await store.jobs.insert(mine);
+        const theirs = job({ type: 'from.thread' });
+        const report = await inThread(store.threadSpec, theirs, mine.id);
+        assert.deepEqual(report, { inserted: { inserted: true }, seenType: 'from.main', poolMax: 2, schema: store.schema });
+        assert.equal((await store.jobs.get(theirs.id))!.type, 'from.thread');
+      });
+    });
+
+    test("a store on the app's pool (configured field by field) gives threads a spec they can connect with", async () => {
+      const u = new URL(db.url);
+      const pool = new pg.Pool({ host: u.hostname, port: Number(u.port), user: decodeURIComponent(u.username), database: u.pathname.slice(1), max: 1 });
+      const schema = db.schemaName('fields');
+      const store = openPostgresStore(pool, { schema });
+      try {
+        await store.migrate();
+        assert.equal(store.threadSpec.kind, 'postgres');
+        const report = await inThread(store.threadSpec, job({ type: 'from.thread' }), 'none');
+        assert.deepEqual(report.inserted, { inserted: true });
+        assert.equal(report.schema, schema);
+      } finally {
+        await store.close();
+        await db.dropSchema(schema);
+        await pool.end();
+      }
+    });
+
+    test('an idle connection the server ends does not crash the process; the next call reconnects', async () => {
+      await withStore(async (store) => {
+        await store.jobs.counts(); // the pool now holds an idle connection
+        const ended = await db.admin.query(
+          `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'nightshift' AND pid <> pg_backend_pid()`,
+        );
+        assert.ok(ended.rows[0].n >= 1);
+        for (let i = 0; i < 50 && !store.lastIdleError; i++) await new Promise((r) => setTimeout(r, 20));
+        assert.match(String(store.lastIdleError), /terminating connection/);
+        assert.deepEqual(await store.jobs.counts(), { pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 });
+        assert.equal((await store.health()).ok, true);
+      });
     });
 
     test('a schema migrated by a newer Nightshift is refused, naming the database without its password', async () => {
