@@ -37,6 +37,8 @@ let counter = 0;
 /**
  * The PostgreSQL server for this test file, with a database of its own. Call once per file (top
  * level); the database is dropped and any cluster started here is stopped after the file's tests.
+ * Root-level after() hooks run in the order they were registered, this one first: a file's own
+ * cleanup that still needs the database belongs in its describe()'s after().
  */
 export async function testPostgres(): Promise<PostgresAvailability> {
   const server = await serverUrl();
