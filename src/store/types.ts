@@ -50,11 +50,12 @@ export interface NightshiftStore {
 /**
  * SQLite: the file, and the write gate's shared memory (see src/store/sqlite/write-gate.ts).
  * PostgreSQL: a URL with credentials (a thread lives in this process), Nightshift's schema, the
- * thread's pool size (2 by default) and SSL options that can be copied to a thread.
+ * thread's pool size (2 by default), whether statements are prepared, and SSL options that can be
+ * copied to a thread.
  */
 export type StoreThreadSpec =
   | { kind: 'sqlite'; path: string; gate: SharedArrayBuffer }
-  | { kind: 'postgres'; url: string; schema: string; poolMax?: number; ssl?: boolean | Record<string, unknown> };
+  | { kind: 'postgres'; url: string; schema: string; poolMax?: number; prepare?: boolean; ssl?: boolean | Record<string, unknown> };
 
 export interface MigrationReport {
   /** Versions applied by this call (empty when the schema was current). */

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CLAIM, PROMOTE, READY_BY_TYPE } from '../../src/store/postgres/jobs/claim.ts';
 import { COMPLETE } from '../../src/store/postgres/jobs/finish.ts';
+import { FINISHED_JOBS } from '../../src/store/postgres/retention.ts';
 import { BEGIN, SchemaSql } from '../../src/store/postgres/db.ts';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/index.ts';
 import { testPostgres } from '../helpers/postgres.ts';
@@ -116,6 +117,13 @@ if (!server.available) {
         });
       }
     }
+
+    test('retention deletes a bounded batch found on the primary key, never by scanning the table', async () => {
+      const plan = scansOfJobs(await explain(FINISHED_JOBS, [(T0 + 100).toString(16).padStart(12, '0'), T0 + 100, 50], 'force_generic_plan'));
+      assert.ok(!plan.some((n) => n['Node Type'] === 'Seq Scan'), JSON.stringify(plan));
+      const range = plan.find((n) => n['Index Name'] === 'queue_jobs_pkey' && n['Node Type'] !== 'ModifyTable' && n['Actual Loops'] === 1 && n['Actual Rows'] === 50);
+      assert.ok(range, `a primary-key range read of the batch: ${JSON.stringify(plan)}`);
+    });
 
     test('a tick over the backlog claims the ready jobs in claim order', async () => {
       const { claimed, moreDue } = await store.jobs.tick({

@@ -209,6 +209,25 @@ if (!server.available) {
       });
     });
 
+    test('statements are prepared once per connection, unless prepare: false (poolers that cannot keep them)', async () => {
+      for (const prepare of [true, false]) {
+        // One connection, so the check below runs in the session the store's statements ran in.
+        await withStore(
+          async (store) => {
+            await store.jobs.insert(job());
+            await store.jobs.tick({
+              now: Date.now(), owner: 'o', leaseMs: 1_000, endings: [], planEnding: () => assert.fail(), openRuns: [], progress: [],
+              claim: { room: 5, caps: new Map(), types: ['test.echo'], place: (c) => c },
+            });
+            const { rows } = await store.pool.query(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'ns\\_%'`);
+            assert.equal(rows[0].n > 0, prepare, `prepare: ${prepare}`);
+            assert.equal(store.threadSpec.prepare, prepare ? undefined : false, 'threads follow');
+          },
+          () => openPostgresStore(db.url, { schema: db.schemaName('prep'), max: 1, prepare }),
+        );
+      }
+    });
+
     test('a schema migrated by a newer Nightshift is refused, naming the database without its password', async () => {
       await withStore(async (store) => {
         await db.admin.query(`INSERT INTO "${store.schema}".migrations (version, name, applied_at) VALUES (99, 'future', 0)`);

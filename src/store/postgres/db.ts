@@ -53,13 +53,13 @@ export class Db {
     readonly on: Queryable,
     readonly sql: SchemaSql,
     /** Prepare statements on the connection (the store's own connections only). */
-    private readonly prepare: boolean,
+    readonly prepared: boolean,
   ) {}
 
   private send(sql: string, values: readonly unknown[] = []): Promise<pg.QueryResult> {
     const text = this.sql.text(sql);
     const config: pg.QueryConfig = { text, values: values as unknown[], types };
-    if (this.prepare) config.name = this.sql.name(text);
+    if (this.prepared) config.name = this.sql.name(text);
     return this.on.query(config);
   }
 
@@ -114,17 +114,17 @@ const ATTEMPTS = 3;
  * A deadlock or serialization failure runs `fn` again (up to 3 times): every `fn` the store passes
  * is its statements plus the engine's pure callbacks, so running it twice decides the same way.
  */
-export async function transaction<T>(pool: Pool, sql: SchemaSql, fn: (db: Db) => Promise<T>, begin: Begin = BEGIN.write): Promise<T> {
+export async function transaction<T>(pool: Pool, sql: SchemaSql, fn: (db: Db) => Promise<T>, begin: Begin = BEGIN.write, prepare = true): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await transactionOnce(pool, sql, fn, begin);
+      return await transactionOnce(pool, sql, fn, begin, prepare);
     } catch (err) {
       if (attempt >= ATTEMPTS || !RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
     }
   }
 }
 
-async function transactionOnce<T>(pool: Pool, sql: SchemaSql, fn: (db: Db) => Promise<T>, begin: Begin): Promise<T> {
+async function transactionOnce<T>(pool: Pool, sql: SchemaSql, fn: (db: Db) => Promise<T>, begin: Begin, prepare: boolean): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query(begin);
@@ -133,7 +133,7 @@ async function transactionOnce<T>(pool: Pool, sql: SchemaSql, fn: (db: Db) => Pr
     throw err;
   }
   try {
-    const result = await fn(new Db(client, sql, true));
+    const result = await fn(new Db(client, sql, prepare));
     await client.query('COMMIT');
     client.release();
     return result;

@@ -37,12 +37,19 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Connections of the pool the store opens from a URL (not used with a pool passed in). */
   max?: number;
+  /**
+   * Prepare the store's statements once per connection (default true). Turn off behind a
+   * connection pooler that cannot keep prepared statements (PgBouncer before 1.21, or with
+   * max_prepared_statements = 0, in transaction mode).
+   */
+  prepare?: boolean;
 }
 
 interface StoreSetup {
   schema: string;
   ownsPool: boolean;
   threadSpec: PostgresThreadSpec;
+  prepare: boolean;
 }
 
 /** The app's own client (or pool) with its transaction open: anything node-postgres-like with query(). */
@@ -77,11 +84,11 @@ export class PostgresStore implements NightshiftStore {
     this.ownsPool = setup.ownsPool;
     this.threadSpec = setup.threadSpec;
     const sql = (this.sql = new SchemaSql(this.schema));
-    const db = (this.db = new Db(pool, sql, true));
+    const db = (this.db = new Db(pool, sql, setup.prepare));
     // The app's pool is the app's to watch; ours must not crash the process when an idle connection dies.
     this.stopWatching = setup.ownsPool ? watchIdleErrors(pool, (err) => (this.idleError = err)) : () => {};
-    const tx = <T>(fn: (db: Db) => Promise<T>) => transaction(pool, sql, fn);
-    const snapshot = <T>(fn: (db: Db) => Promise<T>) => transaction(pool, sql, fn, BEGIN.snapshot);
+    const tx = <T>(fn: (db: Db) => Promise<T>) => transaction(pool, sql, fn, BEGIN.write, setup.prepare);
+    const snapshot = <T>(fn: (db: Db) => Promise<T>) => transaction(pool, sql, fn, BEGIN.snapshot, setup.prepare);
     /** The caller's client (no BEGIN of ours: its transaction, if open, is the one we join), else the pool. */
     const on = (connection: unknown) => (connection === undefined ? db : new Db(asQueryable(connection), sql, false));
 
@@ -110,7 +117,7 @@ export class PostgresStore implements NightshiftStore {
       retry: (id, now) => tx((t) => retryJob(t, id, now)),
       counts: () => countByStatus(db),
       countsByType: () => countByTypeAndStatus(db),
-      tick: (request) => transaction(pool, sql, (t) => tick(t, request), BEGIN.tick),
+      tick: (request) => transaction(pool, sql, (t) => tick(t, request), BEGIN.tick, setup.prepare),
       upkeep: (r) =>
         tx(async (t) => {
           const renewed = await renewLeases(t, r.held, r.now, r.leaseMs);
@@ -163,7 +170,7 @@ export class PostgresStore implements NightshiftStore {
 
   async migrate(): Promise<MigrationReport> {
     try {
-      return await transaction(this.pool, this.sql, (db) => migrate(db, this.label));
+      return await transaction(this.pool, this.sql, (db) => migrate(db, this.label), BEGIN.write, this.db.prepared);
     } catch (err) {
       throw asUnreachable(err, this.pool);
     }
@@ -197,9 +204,10 @@ export class PostgresStore implements NightshiftStore {
  * URL is rebuilt from its options; a password given as a function, and SSL options that cannot be
  * copied to a thread (functions), are left out: give such apps' threads a URL instead.
  */
-export function threadSpecOf(pool: Pool, schema: string, url?: string): PostgresThreadSpec {
+export function threadSpecOf(pool: Pool, schema: string, prepare: boolean, url?: string): PostgresThreadSpec {
   const o = pool.options as PoolConfig;
   const spec: PostgresThreadSpec = { kind: 'postgres', url: url ?? o.connectionString ?? urlOf(o), schema, poolMax: THREAD_POOL_MAX };
+  if (!prepare) spec.prepare = false;
   if (o.ssl !== undefined && isCloneable(o.ssl)) spec.ssl = o.ssl as PostgresThreadSpec['ssl'];
   return spec;
 }
@@ -229,15 +237,16 @@ function isCloneable(value: unknown): boolean {
  */
 export function openPostgresStore(database: string | Pool, options: PostgresStoreOptions = {}): PostgresStore {
   const schema = checkSchemaName(options.schema ?? DEFAULT_SCHEMA);
+  const prepare = options.prepare ?? true;
   if (typeof database === 'string') {
     const pool = openPool(database, { max: options.max });
-    return new PostgresStore(pool, { schema, ownsPool: true, threadSpec: threadSpecOf(pool, schema, database) });
+    return new PostgresStore(pool, { schema, ownsPool: true, prepare, threadSpec: threadSpecOf(pool, schema, prepare, database) });
   }
-  return new PostgresStore(database, { schema, ownsPool: false, threadSpec: threadSpecOf(database, schema) });
+  return new PostgresStore(database, { schema, ownsPool: false, prepare, threadSpec: threadSpecOf(database, schema, prepare) });
 }
 
 /** A worker thread's store: its own small pool (spec.poolMax, 2 by default) on the same database and schema. */
 export function openPostgresThreadStore(spec: PostgresThreadSpec): PostgresStore {
   const pool = openPool(spec.url, { max: spec.poolMax ?? THREAD_POOL_MAX, ssl: spec.ssl });
-  return new PostgresStore(pool, { schema: spec.schema, ownsPool: true, threadSpec: spec });
+  return new PostgresStore(pool, { schema: spec.schema, ownsPool: true, prepare: spec.prepare ?? true, threadSpec: spec });
 }

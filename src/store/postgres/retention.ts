@@ -8,7 +8,7 @@ import type { Db } from './db.ts';
 // cutoff's id prefix: the primary key range is the index. completed_at is set for every finished
 // status (failed and cancelled too). SKIP LOCKED: a row some transaction is writing is not worth
 // waiting for. = ANY(ARRAY(...)): the batch's ids first, then deletes by primary key (see claim.ts PROMOTE).
-const FINISHED_JOBS = `
+export const FINISHED_JOBS = `
   DELETE FROM ns.queue_jobs WHERE id = ANY(ARRAY(
     SELECT id FROM ns.queue_jobs
     WHERE id < $1 AND status IN ('completed', 'failed', 'cancelled') AND completed_at < $2
