@@ -47,8 +47,11 @@ trap 'exit 130' INT TERM
 as_server "$BIN/initdb" -D "$DATA" -U postgres -A trust -E UTF8 --locale=C >"$DIR/initdb.log" 2>&1 ||
   { cat "$DIR/initdb.log" >&2; exit 1; }
 # fsync off: a crash loses the throwaway cluster anyway, and tests run much faster without it.
+# NIGHTSHIFT_PG_DURABLE=1 keeps PostgreSQL's durable defaults (benchmarks: bench/postgres-store/).
+DURABILITY="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+[ "${NIGHTSHIFT_PG_DURABLE:-0}" = "1" ] && DURABILITY=""
 as_server "$BIN/pg_ctl" -D "$DATA" -l "$DIR/server.log" -w -t 60 \
-  -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+  -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 $DURABILITY -c max_connections=200" \
   start >/dev/null || { cat "$DIR/server.log" >&2; exit 1; }
 as_server "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres "$DBNAME"
 
