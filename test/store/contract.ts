@@ -268,6 +268,27 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.deepEqual(run.details, { n: 2 });
       });
 
+      it('an ok ending closes the run row opened while it ran (no second row); a batch mixes both kinds', async (store) => {
+        const long = newJob({ createdAt: T0, priority: 1 });
+        const short = newJob({ createdAt: T0 + 1 });
+        await store.jobs.insert(long);
+        await store.jobs.insert(short);
+        const [l, s] = (await store.jobs.tick(claimTick(T0 + 1, 2))).claimed;
+        await store.jobs.tick({ ...endTick(T0 + 300, [], retryIn(0)), openRuns: [{ runId: l!.run_id!, type: l!.type, jobId: l!.id, traceId: l!.trace_id, startedAt: T0 + 1 }] });
+        const endings = [
+          { attempt: attemptOf(l!, T0 + 1, true), ending: { kind: 'ok' as const, result: '{"long":true}', processed: null, total: null } },
+          { attempt: attemptOf(s!, T0 + 1, false), ending: { kind: 'ok' as const, result: null, processed: null, total: null } },
+        ];
+        const { applied } = await store.jobs.tick(endTick(T0 + 500, endings, retryIn(0)));
+        assert.deepEqual(applied.map((a) => [a.attempt.id, a.written]), [[long.id, true], [short.id, true]]);
+        const longRun = (await store.runs.get(l!.run_id!))!;
+        assert.deepEqual([longRun.status, longRun.durationMs, longRun.details], ['success', 499, { long: true }]);
+        const shortRun = (await store.runs.get(s!.run_id!))!;
+        assert.deepEqual([shortRun.status, shortRun.durationMs, shortRun.details], ['success', 499, null]);
+        assert.equal((await store.runs.list({ limit: 10 })).length, 2, 'one row per attempt');
+        for (const id of [long.id, short.id]) assert.equal((await store.jobs.get(id))!.status, 'completed');
+      });
+
       it('a failed attempt is written as the engine planned: back to pending later, error logged, run failed', async (store) => {
         const job = newJob();
         await store.jobs.insert(job);

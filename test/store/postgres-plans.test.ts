@@ -109,7 +109,7 @@ if (!server.available) {
           const ids = ['x', 'y', 'z'].map((k) => `${(T0 + 1).toString(16).padStart(12, '0')}-r-${k}`);
           for (const [sql, params] of [
             [CLAIM, ['owner', T0 + 60_000, T0, ids, ['t1', 't2', 't3'], ['r1', 'r2', 'r3']]],
-            [COMPLETE, [T0, ids, ['t1', 't2', 't3'], ['null', 'null', 'null'], [1, 1, 1], [1, 1, 1]]],
+            [COMPLETE, [T0, ids, ['t1', 't2', 't3'], ['null', 'null', 'null'], [1, 1, 1], [1, 1, 1], ['r1', 'r2', 'r3'], [true, false, true], ['a', 'a', 'a'], ['t', 't', 't'], [T0, T0, T0], 'owner']],
           ] as const) {
             const plan = scansOfJobs(await explain(sql, [...params], mode));
             assert.ok(plan.length > 0 && plan.every((n) => n['Node Type'] === 'ModifyTable' || n['Index Name'] === 'queue_jobs_pkey'), JSON.stringify(plan));

@@ -1,10 +1,10 @@
 // Writes a batch of attempt endings (job rows and their run rows) inside the runner's tick:
-// completions as one statement, the rarer failures one row at a time. How a failure is retried is
+// completions and their run rows as one statement, the rarer failures one row at a time. How a failure is retried is
 // the engine's decision (planEnding, src/queue/outcomes.ts), called between the statements.
 import type { FinalStatus } from '../../../runs/types.ts';
 import type { Applied, Attempt, Ending, TickRequest } from '../../types.ts';
 import type { Db } from '../db.ts';
-import { endRun, insertFinishedRuns, succeedRuns, type FinishedRun } from '../runs/queue-runs.ts';
+import { endRun, type FinishedRun } from '../runs/queue-runs.ts';
 import { completeJobs, endAttempt, type Completion } from './finish.ts';
 
 const runOf = (a: Attempt, status: FinalStatus, details: string | null, error: string | null): FinishedRun => ({
@@ -15,11 +15,12 @@ export async function applyEndings(db: Db, t: Pick<TickRequest, 'endings' | 'pla
   const { now, owner } = t;
   const applied: Applied[] = [];
   const completions: Completion[] = [];
-  const completing = new Map<string, { attempt: Attempt; ending: Ending; result: string | null }>();
+  const completing: { attempt: Attempt; ending: Ending }[] = [];
   for (const { attempt, ending } of t.endings) {
     if (ending.kind === 'ok') {
-      completions.push({ id: attempt.id, token: attempt.token, result: ending.result, processed: ending.processed, total: ending.total });
-      completing.set(attempt.id, { attempt, ending, result: ending.result });
+      const run = { runId: attempt.runId, type: attempt.type, jobId: attempt.id, traceId: attempt.traceId, startedAt: attempt.startedAt, open: attempt.runOpen };
+      completions.push({ id: attempt.id, token: attempt.token, result: ending.result, processed: ending.processed, total: ending.total, run });
+      completing.push({ attempt, ending });
       continue;
     }
     const plan = t.planEnding(ending, attempt);
@@ -28,16 +29,8 @@ export async function applyEndings(db: Db, t: Pick<TickRequest, 'endings' | 'pla
     if (written) await endRun(db, runOf(attempt, plan.run.status, null, plan.run.error), owner, now);
     applied.push({ attempt, ending, plan, written });
   }
-  const acceptedIds = new Set((await completeJobs(db, completions, now)).map((r) => r.id));
-  const opened: { runId: string; details: string | null }[] = [];
-  const fresh: FinishedRun[] = [];
-  for (const id of acceptedIds) {
-    const { attempt, result } = completing.get(id)!;
-    if (attempt.runOpen) opened.push({ runId: attempt.runId, details: result });
-    else fresh.push(runOf(attempt, 'success', result, null));
-  }
-  await succeedRuns(db, opened, now);
-  await insertFinishedRuns(db, fresh, owner, now);
-  for (const [id, c] of completing) applied.push({ attempt: c.attempt, ending: c.ending, written: acceptedIds.has(id) });
+  // Completions (the common case) and their run rows: one statement for the whole batch.
+  const accepted = await completeJobs(db, completions, now, owner);
+  for (const c of completing) applied.push({ ...c, written: accepted.has(c.attempt.id) });
   return applied;
 }

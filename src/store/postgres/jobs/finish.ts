@@ -3,7 +3,7 @@
 // whose job another runner re-claimed) cannot overwrite the newer attempt.
 import type { QueueJobStatus } from '../../../queue/types.ts';
 import { appendErrorLog, type JobRow } from '../../job-rows.ts';
-import type { ProgressWrite } from '../../types.ts';
+import type { ProgressWrite, RunRef } from '../../types.ts';
 import type { Db } from '../db.ts';
 
 export interface Completion {
@@ -13,29 +13,59 @@ export interface Completion {
   result: string | null;
   processed: number | null;
   total: number | null;
+  /** The attempt's run row: opened already (closed as success here), or not yet (written finished here). */
+  run: RunRef & { open: boolean };
 }
 
-// A completed job has no current error: last_error is cleared (the error log keeps every failure).
+// One statement for a batch of completions and their run rows (a round trip each would be three):
+//   done:   the jobs whose lease is still held become completed (last_error cleared: the error log
+//           keeps every failure);
+//   opened: their run rows opened while they ran are closed as success;
+//   fresh:  attempts that ended before their row was opened get it, already finished.
+// The data-modifying parts all run, whatever the final SELECT reads.
 export const COMPLETE = `
-  UPDATE ns.queue_jobs AS j
-  SET status = 'completed', result = c.result, completed_at = $1, updated_at = $1, last_error = NULL,
-      processed_items = coalesce(c.processed, j.processed_items), total_items = coalesce(c.total, j.total_items),
-      lease_token = NULL, lease_expires_at = NULL, lease_owner = NULL
-  FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) AS c(id, token, result, processed, total)
-  WHERE j.id = c.id AND j.lease_token = c.token
-  RETURNING j.id, j.run_id`;
+  WITH c AS (
+    SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::boolean[], $9::text[], $10::text[], $11::bigint[])
+      AS c(id, token, result, processed, total, run_id, run_open, type, trace_id, started_at)
+  ), done AS (
+    UPDATE ns.queue_jobs AS j
+    SET status = 'completed', result = c.result, completed_at = $1, updated_at = $1, last_error = NULL,
+        processed_items = coalesce(c.processed, j.processed_items), total_items = coalesce(c.total, j.total_items),
+        lease_token = NULL, lease_expires_at = NULL, lease_owner = NULL
+    FROM c
+    WHERE j.id = c.id AND j.lease_token = c.token
+    RETURNING j.id
+  ), opened AS (
+    UPDATE ns.job_runs AS r SET status = 'success', ended_at = $1, duration_ms = greatest(0, $1 - r.started_at), details = c.result
+    FROM done JOIN c ON c.id = done.id
+    WHERE c.run_open AND r.id = c.run_id AND r.status = 'running'
+  ), fresh AS (
+    INSERT INTO ns.job_runs (id, name, status, trigger, started_at, ended_at, duration_ms, details, error, owner, job_id, trace_id)
+    SELECT c.run_id, c.type, 'success', 'queue', least(c.started_at, $1), $1, greatest(0, $1 - least(c.started_at, $1)), c.result, NULL, $12, c.id, c.trace_id
+    FROM done JOIN c ON c.id = done.id
+    WHERE NOT c.run_open
+    ON CONFLICT (id) DO NOTHING
+  )
+  SELECT id FROM done`;
 
-/** Completes a batch in one statement; returns the ones whose lease was still held. */
-export async function completeJobs(db: Db, items: readonly Completion[], now: number): Promise<{ id: string; run_id: string }[]> {
-  if (items.length === 0) return [];
-  return db.rows(COMPLETE, [
+/** Completes a batch and writes their run rows, in one statement; returns the ids whose lease was still held. */
+export async function completeJobs(db: Db, items: readonly Completion[], now: number, owner: string): Promise<Set<string>> {
+  if (items.length === 0) return new Set();
+  const rows = await db.rows<{ id: string }>(COMPLETE, [
     now,
     items.map((c) => c.id),
     items.map((c) => c.token),
     items.map((c) => c.result),
     items.map((c) => c.processed),
     items.map((c) => c.total),
+    items.map((c) => c.run.runId),
+    items.map((c) => c.run.open),
+    items.map((c) => c.run.type),
+    items.map((c) => c.run.traceId),
+    items.map((c) => c.run.startedAt),
+    owner,
   ]);
+  return new Set(rows.map((r) => r.id));
 }
 
 export interface AttemptEnd {

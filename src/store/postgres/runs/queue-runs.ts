@@ -1,5 +1,6 @@
 // job_runs rows for queue attempts: the same rows ledger.ts writes (trigger 'queue', job_id,
-// trace_id, first writer wins on status = 'running'), written in batches inside the runner's tick.
+// trace_id, first writer wins on status = 'running'), written in batches inside the runner's tick
+// (completions write theirs in the same statement as the jobs: jobs/finish.ts).
 //
 // A row is only opened ('running') once an attempt has run for a moment (the runner's
 // RUN_ROW_DELAY_MS); an attempt that ends sooner gets its finished row in one INSERT: one write
@@ -19,17 +20,6 @@ const OPEN = `
 export async function openRuns(db: Db, runs: readonly RunRef[], owner: string): Promise<void> {
   if (runs.length === 0) return;
   await db.run(OPEN, [owner, runs.map((r) => r.runId), runs.map((r) => r.type), runs.map((r) => r.jobId), runs.map((r) => r.traceId), runs.map((r) => r.startedAt)]);
-}
-
-const SUCCEED = `
-  UPDATE ns.job_runs AS j SET status = 'success', ended_at = $1, duration_ms = greatest(0, $1 - j.started_at), details = r.details
-  FROM unnest($2::text[], $3::text[]) AS r(id, details)
-  WHERE j.id = r.id AND j.status = 'running'`;
-
-/** Closes open runs as 'success'; details is the handler's result as JSON text (or null). */
-export async function succeedRuns(db: Db, runs: readonly { runId: string; details: string | null }[], now: number): Promise<void> {
-  if (runs.length === 0) return;
-  await db.run(SUCCEED, [now, runs.map((r) => r.runId), runs.map((r) => r.details)]);
 }
 
 export interface FinishedRun extends RunRef {
