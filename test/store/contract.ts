@@ -1,5 +1,5 @@
 // The store contract: what every NightshiftStore backend must do, written once against the
-// interface (src/store/types.ts) and run by each backend's test file (sqlite.test.ts today).
+// interface (src/store/types.ts) and run by each backend's test file (sqlite.test.ts, postgres.test.ts).
 // It only awaits the interface's methods, so a synchronous store and a promise-based one pass the
 // same way. Each test gets a fresh, migrated store.
 import assert from 'node:assert/strict';
