@@ -156,6 +156,22 @@ if (!server.available) {
       }
     });
 
+    test("the app's global type parsers change nothing the store reads", async () => {
+      const restore = [16, 20, 23, 25].map((oid) => [oid, pg.types.getTypeParser(oid, 'text')] as const);
+      for (const [oid] of restore) pg.types.setTypeParser(oid, 'text', (v: string) => `app:${v}`);
+      try {
+        await withStore(async (store) => {
+          const j = job({ payload: '{"a":1}', priority: 3 });
+          await store.jobs.insert(j);
+          const read = (await store.jobs.get(j.id))!;
+          assert.deepEqual([read.payload, read.priority, read.createdAt], [{ a: 1 }, 3, new Date(j.createdAt).toISOString()]);
+          assert.equal((await store.jobs.counts()).pending, 1);
+        });
+      } finally {
+        for (const [oid, parser] of restore) pg.types.setTypeParser(oid, 'text', parser);
+      }
+    });
+
     /** Runs test/fixtures/postgres-thread.ts in a worker thread with `spec`; resolves with what it reports. */
     const inThread = (spec: unknown, j: NewJob, readId: string) =>
       new Promise<{ inserted: unknown; seenType?: string; poolMax: number; schema: string }>((resolve, reject) => {

@@ -4,7 +4,8 @@
 //   - SQL is written against the schema `ns` (`ns.queue_jobs`) and rewritten once per schema to
 //     the configured one (identifiers cannot be parameters; the name is validated: connect.ts).
 //   - int8 (bigint: epoch-ms columns, count(*)) is parsed into a number for the store's queries
-//     only, through each query's own `types` (pg's global parsers belong to the app).
+//     only, through each query's own `types` (pg's global parsers belong to the app, and whatever
+//     the app set there does not change what the store reads).
 //   - On the store's own connections, statements are prepared once per connection (named after a
 //     hash of their text): the queue runs the same handful thousands of times a second. On a client
 //     the app lends us (enqueue inside its transaction) nothing is left behind: unnamed statements.
@@ -16,11 +17,19 @@ export interface Queryable {
   query(config: pg.QueryConfig): Promise<pg.QueryResult>;
 }
 
-const INT8 = 20;
-const parseInt8 = (value: string) => Number(value);
+// The column types the store's tables and queries return, parsed the same way whatever parsers
+// the app registered globally with pg.types.setTypeParser (int8: epoch ms and counts fit a double).
+const asNumber = (value: string) => Number(value);
+const PARSERS = new Map<number, (value: string) => unknown>([
+  [16, (value) => value === 't'], // bool
+  [20, asNumber], // int8
+  [21, asNumber], // int2
+  [23, asNumber], // int4
+  [25, (value) => value], // text
+]);
 const types: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+    PARSERS.get(oid) ?? pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 /** The store's SQL for one schema: `ns.` becomes the schema, once per statement text. */
