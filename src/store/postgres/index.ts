@@ -193,8 +193,9 @@ export class PostgresStore implements NightshiftStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.stopWatching();
+    // Watched until the end: a connection that fails while the pool closes must not crash the process.
     if (this.ownsPool) await this.pool.end();
+    this.stopWatching();
   }
 }
 
