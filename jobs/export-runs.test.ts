@@ -57,6 +57,12 @@ test('exports every run in chunks, reporting progress, to data/exports next to t
     t.db.prepare(`UPDATE nightshift_job_runs SET error = '=cmd|'' /C calc''!A0' WHERE id = 'run-1'`).run();
     const again = (await job.run(fakeContext(t.db, parse({})).ctx)) as { file: string };
     assert.ok(readFileSync(join(t.dir, again.file), 'utf8').includes(`,'=cmd|' /C calc'!A0,`));
+    // Details and errors too large for an API list (summarised there) are exported whole.
+    const big = { rows: Array.from({ length: 400 }, (_, i) => `row-${i}`) };
+    t.db.prepare(`UPDATE nightshift_job_runs SET details = ?, error = ? WHERE id = 'run-2'`).run(JSON.stringify(big), 'e'.repeat(5_000));
+    const whole = readFileSync(join(t.dir, ((await job.run(fakeContext(t.db, parse({})).ctx)) as { file: string }).file), 'utf8');
+    assert.ok(whole.includes(`,${'e'.repeat(5_000)},`), 'the whole error');
+    assert.ok(whole.includes(csvField(JSON.stringify(big))), 'the whole details');
   } finally {
     t.cleanup();
   }

@@ -1,18 +1,15 @@
-// Exports the run history (nightshift_job_runs) to CSV under <database dir>/exports/ (data/exports/ by
-// default); its result names the file relative to the database's folder ("exports/....csv"). A long job done politely: chunks of `chunkSize` rows, progress after each chunk, a stop
-// between chunks when cancelled (the partial file is removed), and the file only appears, under its
-// final name, once complete.
+// Exports the run history to CSV under <database dir>/exports/ (data/exports/ by default); its
+// result names the file relative to the database's folder ("exports/....csv"). It reads the ledger
+// through ctx.runs (no SQL), so it runs unchanged on any store. A long job done politely: chunks of
+// `chunkSize` runs, progress after each chunk, a stop between chunks when cancelled (the partial
+// file is removed), and the file only appears, under its final name, once complete.
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { defineJob, RUN_STATUSES } from '../src/job.ts';
-import type { RunRow } from '../src/store/run-rows.ts';
+import { defineJob, RUN_STATUSES, type JobRun, type RunFilter } from '../src/job.ts';
 
 const COLUMNS = ['id', 'name', 'status', 'trigger', 'started_at', 'ended_at', 'duration_ms', 'job_id', 'trace_id', 'error', 'details'] as const;
-
-/** A nightshift_job_runs row with its rowid, which the export pages by. */
-type Row = RunRow & { rowid: number };
 
 /**
  * RFC 4180: quote fields with a comma, quote or line break; double the quotes inside. A cell that a
@@ -26,9 +23,13 @@ export function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function csvLine(row: Row): string {
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-  const values = { ...row, started_at: iso(row.started_at), ended_at: iso(row.ended_at) };
+/** One run as a CSV line: the ledger's columns, times in ISO 8601, details as their JSON text. */
+export function csvLine(run: JobRun): string {
+  const values: Record<(typeof COLUMNS)[number], unknown> = {
+    id: run.id, name: run.name, status: run.status, trigger: run.trigger, started_at: run.startedAt, ended_at: run.endedAt,
+    duration_ms: run.durationMs, job_id: run.jobId, trace_id: run.traceId, error: run.error,
+    details: run.details === null ? null : JSON.stringify(run.details),
+  };
   return COLUMNS.map((c) => csvField(values[c])).join(',') + '\n';
 }
 
@@ -39,7 +40,7 @@ export function exportDir(databasePath: string): string {
 
 export default defineJob({
   name: 'exportRuns',
-  description: 'Export run history (nightshift_job_runs) to CSV under data/exports',
+  description: 'Export run history to CSV under data/exports',
   timeoutMs: 30 * 60_000,
   payload: z
     .object({
@@ -54,16 +55,11 @@ export default defineJob({
   async run(ctx) {
     const { name, status, since, chunkSize, pauseMs } = ctx.payload;
     // Its own run (still 'running') is not part of the history it exports.
-    const where = ['rowid <= @maxRowid', 'rowid > @after', 'id != @self'];
-    if (name) where.push('name = @name');
-    if (status) where.push('status = @status');
-    if (since) where.push('started_at >= @since');
-    const params = { name: name ?? null, status: status ?? null, since: since ? Date.parse(since) : null, self: ctx.runId };
-    // A fixed snapshot: rows added while exporting are left for the next export.
-    const { maxRowid } = ctx.db.prepare(`SELECT coalesce(max(rowid), 0) AS maxRowid FROM nightshift_job_runs`).get() as { maxRowid: number };
-    const countWhere = where.filter((w) => !w.startsWith('rowid > '));
-    const { total } = ctx.db.prepare(`SELECT count(*) AS total FROM nightshift_job_runs WHERE ${countWhere.join(' AND ')}`).get({ ...params, maxRowid }) as { total: number };
-    const chunk = ctx.db.prepare(`SELECT rowid, ${COLUMNS.join(', ')} FROM nightshift_job_runs WHERE ${where.join(' AND ')} ORDER BY rowid LIMIT @limit`);
+    const filter: Omit<RunFilter, 'limit'> = { name, status, startedFrom: since ? Date.parse(since) : undefined, excludeId: ctx.runId };
+    // A fixed snapshot, up to the newest run now: runs that start while exporting are left for the next export.
+    const [newest] = await ctx.runs.list({ excludeId: ctx.runId, limit: 1 });
+    const snapshot = { ...filter, upToId: newest?.id };
+    const total = newest ? await ctx.runs.count(snapshot) : 0;
 
     const dir = exportDir(ctx.db.name);
     mkdirSync(dir, { recursive: true });
@@ -75,13 +71,14 @@ export default defineJob({
     try {
       bytes += writeSync(fd, COLUMNS.join(',') + '\n');
       ctx.progress(0, total);
-      for (let after = 0; ; ) {
+      // Oldest first, a page at a time from the last run written (a keyset: runs pruned meanwhile shift nothing).
+      for (let afterId: string | undefined; newest; ) {
         ctx.signal.throwIfAborted();
-        const batch = chunk.all({ ...params, maxRowid, after, limit: chunkSize }) as Row[];
+        const batch = await ctx.runs.list({ ...snapshot, order: 'oldest', afterId, limit: chunkSize });
         if (batch.length === 0) break;
         bytes += writeSync(fd, batch.map(csvLine).join(''));
         rows += batch.length;
-        after = batch[batch.length - 1]!.rowid;
+        afterId = batch[batch.length - 1]!.id;
         ctx.progress(rows, total);
         // Yield even without a pause, so a cancel message reaches this thread between chunks.
         await sleep(pauseMs, undefined, { signal: ctx.signal });

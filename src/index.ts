@@ -2,7 +2,7 @@
 // is internal and may change between versions.
 
 // The engine
-export { createNightshift, Nightshift, NightshiftNotStartedError, type EnqueueOptions } from './nightshift.ts';
+export { createNightshift, Nightshift, NightshiftNotStartedError, type EnqueueOptions, type StartOptions } from './nightshift.ts';
 export { NightshiftOptionsError, type NightshiftOptions, type SqliteConnection } from './options.ts';
 export type { RoutesOptions } from './http/mount.ts';
 export type { Authorize, Principal, PrincipalRole } from './http/auth/principal.ts';
@@ -15,6 +15,7 @@ export { deleteInBatches, type BatchOptions, type BatchStats, type DeleteBatch }
 export { pruneHistory, type PruneResult } from './jobs/retention.ts';
 export { NonRetryableError, RetryAfterError, retryAfter, IdempotencyKeyReusedError, PayloadTooLargeError, QueueValidationError, UnknownJobTypeError, type ValidationIssue } from './queue/errors.ts';
 export { BatchTooLargeError, MAX_BATCH_JOBS } from './queue/enqueue-many.ts';
+export { DuplicateJobError } from './queue/job-types.ts';
 export type { QueueJobContext } from './queue/define.ts';
 
 // The queue and the ledger's shapes
@@ -25,7 +26,8 @@ export type {
 export { QUEUE_STATUSES } from './queue/types.ts';
 export type { Queue } from './queue/queue.ts';
 export type { QueueRunner } from './queue/runner.ts';
-export { RUN_STATUSES, type FinalStatus, type JobRun, type RunFilter, type RunStatus } from './runs/types.ts';
+export { RUN_STATUSES, type FinalStatus, type JobRun, type RunCountFilter, type RunFilter, type RunReader, type RunStatus } from './runs/types.ts';
+export type { ListedJobField, ListedJobRun, ListedQueueJob, ListedRunField, ValueSummary } from './store/list-bounds.ts';
 
 // The scheduler
 export type { JobScheduler, JobStatus, RunHandle, RunOutcome, SchedulerRole } from './scheduler/scheduler.ts';
@@ -37,7 +39,7 @@ export { ROLES, ADMIN_ROLES, type Role } from './http/auth/roles.ts';
 
 // SQLite, opened as Nightshift opens it (WAL, busy timeout) with one clear error for an unusable path
 export { openDatabase, DatabaseOpenError } from './store/sqlite/open.ts';
-export { SchemaTooNewError } from './store/errors.ts';
+export { SchemaTooNewError, StorageFullError } from './store/errors.ts';
 
 // Logging
 export { createPinoLogger as createLogger, type LoggerOptions } from './log/logger.ts';

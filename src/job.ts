@@ -6,4 +6,4 @@ export { deleteInBatches, type BatchOptions, type BatchStats, type DeleteBatch }
 export { pruneHistory, type PruneResult } from './jobs/retention.ts';
 export { NonRetryableError, RetryAfterError, retryAfter } from './queue/errors.ts';
 export type { QueueJobContext } from './queue/define.ts';
-export { RUN_STATUSES, type JobRun, type RunStatus } from './runs/types.ts';
+export { RUN_STATUSES, type JobRun, type RunCountFilter, type RunFilter, type RunReader, type RunStatus } from './runs/types.ts';

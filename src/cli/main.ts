@@ -15,7 +15,7 @@ import { CliError, EXIT, usageError } from './errors.ts';
 import { USAGE, helpFor } from './help.ts';
 import { statusPainter } from './render/format.ts';
 import { loadSettings, notConfiguredError, type CliSettings } from './project.ts';
-import { PROJECT_ROOT, cliLogger, engineLogLevel, type Env } from './settings.ts';
+import { PROJECT_ROOT, engineLogLevel, type Env } from './settings.ts';
 import { autoToken } from './token.ts';
 
 const COMMANDS: Record<string, Command> = {
@@ -105,7 +105,7 @@ async function createClient(values: OptionValues, io: MainIo, settings: CliSetti
   const { database, jobs } = settings;
   if (!database || !jobs) throw notConfiguredError(settings, io.cwd);
   const level = engineLogLevel(values.verbose === true, env);
-  return new LocalClient({ settings: { ...settings, database, jobs }, logger: cliLogger(level), logLevel: level });
+  return LocalClient.open({ settings: { ...settings, database, jobs }, logLevel: level });
 }
 
 function report(err: unknown, out: Output, env: Env): number {

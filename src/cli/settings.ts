@@ -1,7 +1,6 @@
 // The CLI's process settings: engine log levels, and the package's own folder (for its version
 // only: the app's database and jobs come from src/cli/project.ts, never from this folder).
 import { fileURLToPath } from 'node:url';
-import { createLogger, formatPretty, type Logger } from '../log/logger.ts';
 import type { Env } from './project.ts';
 
 export type { Env } from './project.ts';
@@ -20,6 +19,3 @@ export function engineLogLevel(verbose: boolean, env: Env): EngineLogLevel {
   return verbose ? 'info' : 'silent';
 }
 
-export function cliLogger(level: EngineLogLevel): Logger {
-  return createLogger({ level, sink: (r) => process.stderr.write(formatPretty(r) + '\n') });
-}

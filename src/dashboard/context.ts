@@ -63,6 +63,6 @@ export function shellFor(c: DashContext, dash: Dashboard): Shell {
   };
 }
 
-export async function sendPage(c: Context, page: JSX.Element, status: 200 | 400 | 401 | 403 | 404 | 409 | 415 | 500 = 200) {
+export async function sendPage(c: Context, page: JSX.Element, status: 200 | 400 | 401 | 403 | 404 | 409 | 415 | 500 | 507 = 200) {
   return c.html(`<!DOCTYPE html>${await page.toString()}`, status);
 }

@@ -4,11 +4,10 @@ import { fileURLToPath } from 'node:url';
 import type { ZodType } from 'zod';
 import type { Db } from '../store/sqlite/open.ts';
 import type { Logger } from '../log/logger.ts';
+import type { JobDetails, RunReader, RunTrigger } from '../runs/types.ts';
 
-export type RunTrigger = 'schedule' | 'manual' | 'catch-up' | 'queue';
-
-/** Per-run details a job returns; stored as JSON on its job_runs row. */
-export type JobDetails = Record<string, unknown>;
+// The run's trigger and details are the ledger's types (src/runs/types.ts), exported here too for job files.
+export type { JobDetails, RunTrigger };
 
 export interface JobEnvelope<P = unknown> {
   tenantId?: string;
@@ -21,6 +20,11 @@ export interface JobEnvelope<P = unknown> {
 export interface JobContext<P = unknown> {
   /** This thread's own connection to the shared database. */
   db: Db;
+  /**
+   * The run ledger, read-only (list, count, get), on whichever store Nightshift uses: the way for
+   * job code to read run history without SQL (jobs/export-runs.ts pages through it).
+   */
+  runs: RunReader;
   /** Aborted on cancel or shutdown; long jobs check it between steps. */
   signal: AbortSignal;
   logger: Logger;

@@ -7,7 +7,7 @@ import type { StoreThreadSpec } from '../store/types.ts';
 export interface QueueThreadData {
   /** How the thread opens its own store on the same database (its connection is the jobs' ctx.db). */
   store: StoreThreadSpec;
-  /** type -> absolute job file; each thread imports them all at start. */
+  /** type -> absolute job file; each thread imports them all at start (types added later arrive as 'load'). */
   jobFiles: Record<string, string>;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   threadIndex: number;
@@ -37,7 +37,9 @@ export type MainToThread =
   /** Abort one job's signal (cancel); the main thread terminates the thread if it does not stop. */
   | { type: 'cancel'; id: string }
   /** Shutdown: abort every running job, hand back the ones not started. */
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** A job type registered after start: import its file; answered by 'loaded'. */
+  | { type: 'load'; jobType: string; file: string };
 
 export interface JobOutcome {
   id: string;
@@ -63,4 +65,6 @@ export type ThreadToMain =
   | { type: 'ready' }
   | { type: 'results'; results: JobOutcome[] }
   | { type: 'progress'; id: string; token: string; processed: number; total: number | null }
-  | { type: 'log'; record: LogRecord };
+  | { type: 'log'; record: LogRecord }
+  /** The answer to 'load': the file is imported (or why it could not be). */
+  | { type: 'loaded'; jobType: string; error?: string };

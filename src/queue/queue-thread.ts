@@ -4,7 +4,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { JobDefinition } from '../jobs/define.ts';
 import { loadJobFile } from '../jobs/load.ts';
+import { FailureEpisode } from '../log/episode.ts';
 import { createLogger, errorFields, type Logger } from '../log/logger.ts';
+import { runReader } from '../runs/reader.ts';
 import { openThreadStore } from '../store/sqlite/index.ts';
 import { forwardLog } from '../threads/messages.ts';
 import type { QueueJobContext } from './define.ts';
@@ -34,16 +36,24 @@ interface Running {
 if (data.store.kind !== 'sqlite') throw new Error(`Worker threads on a ${data.store.kind} store are not supported yet`);
 const store = openThreadStore(data.store);
 const { db, gate } = store;
+const runs = runReader(store.runs);
 const definitions = new Map<string, JobDefinition<any>>();
 const loadErrors = new Map<string, string>();
-for (const [type, file] of Object.entries(data.jobFiles)) {
+
+/** Imports one job file; a failure is kept (its jobs then fail without retry) and returned. */
+async function load(type: string, file: string): Promise<string | undefined> {
   try {
     definitions.set(type, (await loadJobFile(file)).definition);
+    loadErrors.delete(type);
+    return undefined;
   } catch (err) {
     loadErrors.set(type, (err as Error).message);
     baseLogger.error('Queue thread could not load a job file', { job: type, file, ...errorFields(err) });
+    return (err as Error).message;
   }
 }
+
+for (const [type, file] of Object.entries(data.jobFiles)) await load(type, file);
 
 const waiting: RunJob[] = [];
 const running = new Map<string, Running>();
@@ -95,7 +105,7 @@ function contextFor(job: RunJob, entry: Running, definition: JobDefinition<any>)
   };
   let logger: Logger | undefined;
   return {
-    db, payload, envelope,
+    db, runs, payload, envelope,
     // Bound to the job and its trace; built on first use (most trivial jobs never log).
     get logger() {
       return (logger ??= baseLogger.child({
@@ -187,17 +197,24 @@ port.on('message', (message: MainToThread) => {
       for (const job of waiting.splice(0)) handBack(job, 'Stopped before it started');
       flush();
       break;
+    case 'load':
+      // A type registered after start (ns.register): the runner claims none until every thread answered.
+      void load(message.jobType, message.file).then((error) => post({ type: 'loaded', jobType: message.jobType, error }));
+      break;
   }
 });
 
 // Housekeeping off the main thread (SQLite: WAL checkpoints, see the store's checkpoint()): the
 // runner moved it here so it never lands inside an enqueue or a claim on the main thread.
+// A full disk fails every round (every 200 ms): one line when that starts, one when it ends.
 if (data.threadIndex === 0 && data.checkpointIntervalMs > 0) {
+  const failures = new FailureEpisode(baseLogger, { failed: 'Background WAL checkpoint failed', recovered: 'Background WAL checkpoints work again', level: 'warn' });
   setInterval(() => {
     try {
       store.checkpoint();
+      failures.succeeded();
     } catch (err) {
-      baseLogger.warn('Background WAL checkpoint failed', errorFields(err));
+      failures.failed(err);
     }
   }, data.checkpointIntervalMs).unref();
 }

@@ -6,6 +6,7 @@ import { isPromise } from '../core/awaitable.ts';
 import type { LoadedJob } from '../jobs/load.ts';
 import type { Logger } from '../log/logger.ts';
 import { percentOf } from '../store/job-rows.ts';
+import { boundListedJob, type ListedQueueJob } from '../store/list-bounds.ts';
 import type { NightshiftStore } from '../store/types.ts';
 import { DEFAULT_ENQUEUE_LIMITS, enqueue, type EnqueueLimits, type EnqueueReturn } from './enqueue.ts';
 import { enqueueMany, type EnqueueManyReturn } from './enqueue-many.ts';
@@ -16,7 +17,8 @@ import type { CancelResult, EnqueueInput, EnqueueResult, ListFilter, ProgressVie
 
 export interface QueueOptions {
   store: NightshiftStore;
-  jobs: readonly LoadedJob[];
+  /** The job types it accepts: loaded jobs, or the JobTypes registry it shares with a runner (types added later included). */
+  jobs: readonly LoadedJob[] | JobTypes;
   logger: Logger;
   /** Called after each enqueue (runtime: runner.wake(), so the job starts without waiting for a poll). */
   onEnqueue?: (job: QueueJob) => void;
@@ -89,11 +91,17 @@ export class Queue<S extends NightshiftStore = NightshiftStore> {
     return this.store.jobs.get(id);
   }
 
-  /** Newest first, with the total matching the filter (for pagination). */
-  async list(filter: ListFilter): Promise<{ jobs: QueueJob[]; total: number }> {
+  /**
+   * Newest first, with the total matching the filter (for pagination). Large payloads, results and
+   * error logs are summarised (`truncated` names them; see src/store/list-bounds.ts); get(id) has
+   * them whole.
+   */
+  async list(filter: ListFilter): Promise<{ jobs: ListedQueueJob[]; total: number }> {
     const limit = Math.max(1, Math.min(MAX_LIST_LIMIT, Math.floor(filter.limit)));
     const offset = Math.max(0, Math.floor(filter.offset ?? 0));
-    return this.store.jobs.list({ ...filter, limit, offset });
+    const { jobs, total } = await this.store.jobs.list({ ...filter, limit, offset });
+    // The store bounds its rows in its query; this holds the bound for one that does not.
+    return { jobs: jobs.map(boundListedJob), total };
   }
 
   async progress(id: string): Promise<ProgressView | undefined> {

@@ -3,12 +3,14 @@
 import type { LoadedJob } from '../jobs/load.ts';
 import type { Logger } from '../log/logger.ts';
 import type { BackoffOptions } from './backoff.ts';
+import type { JobTypes } from './job-types.ts';
 import type { QueueThreadData } from './messages.ts';
 import type { Applied, NightshiftStore, Recovered } from '../store/types.ts';
 
 export interface QueueRunnerOptions {
   store: NightshiftStore;
-  jobs: readonly LoadedJob[];
+  /** The job types it runs: loaded jobs, or the JobTypes registry it shares with a Queue (types added later included). */
+  jobs: readonly LoadedJob[] | JobTypes;
   logger: Logger;
   /** Worker threads (config QUEUE_WORKERS). Default 1. */
   workers?: number;

@@ -5,13 +5,14 @@
 // (src/queue/queue-thread.ts). Delivery is at-least-once: see the store's leases.
 import { settle } from '../core/awaitable.ts';
 import { markLive, markStopped, newOwnerId } from '../core/owner.ts';
+import type { LoadedJob } from '../jobs/load.ts';
 import { errorFields, type Logger } from '../log/logger.ts';
 import type { Applied, ClaimedRow, NightshiftStore, TickRequest, TickResult } from '../store/types.ts';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { claimPlan } from './claim.ts';
 import { Flights, unref } from './flights.ts';
 import { jobTypesFor, type JobTypes } from './job-types.ts';
-import { Alarm, pollCancels, renewAndRecover, type Upkeep } from './maintenance.ts';
+import { Alarm, pollCancels, renewAndRecover, upkeepFailures, warnUnhandledTypes, type Upkeep } from './maintenance.ts';
 import type { RunJob } from './messages.ts';
 import { attemptOutcome, logEnding, planEnding } from './outcomes.ts';
 import { Placement } from './placement.ts';
@@ -47,10 +48,11 @@ export class QueueRunner {
   private state: RunnerState = 'idle';
   private starting?: Promise<void>;
   private stopping?: Promise<void>;
+  /** Types with ready jobs but no job file here, already warned about (once each). */
+  private readonly warnedTypes = new Set<string>();
   private tickQueued = false;
   /** A tick whose store call has not answered yet (an async store); the next waits for it. */
   private tickInFlight = false;
-  private readonly caps: ReadonlyMap<string, number>;
   private timers: NodeJS.Timeout[] = [];
   /** The next delayed job this runner knows of (runAt, retry backoff). */
   private readonly dueAlarm = new Alarm(() => this.wake());
@@ -73,7 +75,6 @@ export class QueueRunner {
     this.store = options.store;
     this.logger = options.logger;
     this.types = jobTypesFor(options.jobs);
-    this.caps = new Map(this.types.capped().map((t) => [t.name, t.concurrency!]));
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
@@ -101,7 +102,7 @@ export class QueueRunner {
       setBusy: (thread, busy) => this.pool.setBusy(thread, busy),
       record: (type, ms) => this.placement.record(type, ms),
     });
-    this.upkeep = { store: this.store, logger: this.logger, flights: this.flights, owner: this.owner, leaseMs: this.leaseMs };
+    this.upkeep = { store: this.store, logger: this.logger, flights: this.flights, owner: this.owner, leaseMs: this.leaseMs, failures: upkeepFailures(this.logger) };
   }
 
   /** Recovers what dead runners left, starts the threads (resolves once they are ready) and the timers. */
@@ -173,7 +174,7 @@ export class QueueRunner {
     const endings = this.flights.takeEndings();
     const progress = this.flights.takeProgress();
     if (endings.length === 0 && progress.length === 0 && room === 0 && needRows.length === 0) return;
-    const plan = room > 0 ? claimPlan({ types: this.types, placement: this.placement, threads, room, caps: this.caps }) : undefined;
+    const plan = room > 0 ? claimPlan({ types: this.types, placement: this.placement, threads, room, caps: this.types.caps() }) : undefined;
     const request: TickRequest = {
       now,
       owner: this.owner,
@@ -262,6 +263,15 @@ export class QueueRunner {
   }
 
   /**
+   * Readies this runner's threads for a job type registered after start (ns.register): each imports
+   * the file before the caller adds the type to the shared JobTypes, so no job of it is claimed by
+   * a thread that cannot run it. Rejects with a thread's import error.
+   */
+  loadJobFile(job: LoadedJob): Promise<void> {
+    return this.pool.loadJobFile(job.definition.name, job.file);
+  }
+
+  /**
    * Asks a running job to stop: its AbortSignal fires; after cancelGraceMs its thread is terminated
    * and the job recorded 'cancelled'. Returns false when this runner is not running the job.
    * (Queue.cancel flags the row and the runtime wires it here; other processes' cancels are polled.)
@@ -281,6 +291,7 @@ export class QueueRunner {
     this.counters.recovered += recovered.length;
     if (recovered.length > 0) this.options.events?.recovered?.(recovered);
     if (recovered.length > 0) this.wake();
+    await warnUnhandledTypes(this.upkeep, (type) => this.types.get(type) !== undefined, this.warnedTypes);
   }
 
   private count(a: Applied): void {

@@ -16,6 +16,8 @@ export interface PoolThread {
   retiring: boolean;
   /** Tokens of the jobs running or queued on it, with their type (see Placement). */
   assigned: Map<string, { type: string }>;
+  /** Job files sent to it after start, waiting for its 'loaded' answer (settled on exit too). */
+  loading: Map<string, (error?: string) => void>;
   send(message: MainToThread): void;
 }
 
@@ -56,6 +58,7 @@ export class ThreadPool {
       ready: false,
       retiring: false,
       assigned: new Map(),
+      loading: new Map(),
       send: (message) => worker.postMessage(message),
     };
     this.threads[index] = thread;
@@ -65,6 +68,7 @@ export class ThreadPool {
         if (m.type === 'results') this.events.results(thread, m.results);
         else if (m.type === 'progress') this.events.progress(m);
         else if (m.type === 'log') this.events.log(m.record);
+        else if (m.type === 'loaded') thread.loading.get(m.jobType)?.(m.error);
         else if (m.type === 'ready') {
           thread.ready = true;
           resolve(thread);
@@ -75,6 +79,8 @@ export class ThreadPool {
       worker.on('exit', (code) => {
         const wasReady = thread.ready;
         thread.ready = false;
+        // Its replacement starts with every job file (this.data.jobFiles), the new ones included.
+        for (const settle of thread.loading.values()) settle();
         if (thread.retiring || this.stopped) return;
         const reason = failure ?? `exited with code ${code}`;
         if (!wasReady) reject(new Error(`Queue thread ${index} failed to start: ${reason}`));
@@ -92,6 +98,29 @@ export class ThreadPool {
     } catch {
       /* the new thread's own exit handler reports and retries */
     }
+  }
+
+  /**
+   * Makes a job type registered after start runnable on every thread: threads started from now on
+   * import its file with the others, running ones are sent it and answer once imported. Rejects
+   * with the first thread's import error.
+   */
+  async loadJobFile(type: string, file: string): Promise<void> {
+    this.data.jobFiles[type] = file;
+    const answers = this.threads.map(
+      (thread) =>
+        new Promise<string | undefined>((resolve) => {
+          thread.loading.set(type, (error) => {
+            thread.loading.delete(type);
+            resolve(error);
+          });
+          thread.send({ type: 'load', jobType: type, file });
+        }),
+    );
+    const error = (await Promise.all(answers)).find((e) => e !== undefined);
+    if (error === undefined) return;
+    delete this.data.jobFiles[type];
+    throw new Error(`Queue threads could not load the job file ${file}: ${error}`);
   }
 
   /** Terminates a thread for real (timeout, ignored cancel) and starts a fresh one in its place. */

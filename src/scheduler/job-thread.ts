@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadJobFile } from '../jobs/load.ts';
 import { createLogger, type LogLevel } from '../log/logger.ts';
+import { runReader } from '../runs/reader.ts';
 import { openThreadStore } from '../store/sqlite/index.ts';
 import type { StoreThreadSpec } from '../store/types.ts';
 import { CANCEL, forwardLog, type ThreadToMain } from '../threads/messages.ts';
@@ -38,6 +39,7 @@ try {
   const details =
     (await definition.run({
       db,
+      runs: runReader(store.runs),
       signal: controller.signal,
       logger,
       runId: data.runId,

@@ -8,7 +8,9 @@ import { isOwnerGone, markLive, markStopped, newOwnerId, parseOwner } from '../c
 import { describeCron } from '../jobs/cron.ts';
 import type { RunTrigger } from '../jobs/define.ts';
 import type { LoadedJob } from '../jobs/load.ts';
+import { FailureEpisode } from '../log/episode.ts';
 import { errorFields } from '../log/logger.ts';
+import { StorageFullError } from '../store/errors.ts';
 import type { FinalStatus } from '../runs/types.ts';
 import { isThreadMessage } from '../threads/messages.ts';
 import { createBreeRunner, type BreeRunner } from './bree.ts';
@@ -45,6 +47,12 @@ export class JobScheduler {
   constructor(private readonly options: SchedulerOptions) {
     this.timezone = options.timezone ?? 'UTC';
     this.leaseMs = options.leaseMs ?? 15_000;
+    const interval = Math.max(250, this.leaseMs / 3);
+    this.leaseFailures = new FailureEpisode(options.logger, {
+      failed: 'Could not renew the scheduler lease',
+      recovered: 'Scheduler lease renewed again',
+      backoff: { baseMs: interval, maxMs: 4 * interval, when: (err) => err instanceof StorageFullError },
+    });
     for (const job of options.jobs ?? []) if (job.definition.schedule) this.add(job);
   }
 
@@ -143,6 +151,7 @@ export class JobScheduler {
 
   private async contendForLease(): Promise<void> {
     if (this.role !== 'standby' && this.role !== 'leader') return;
+    if (!this.leaseFailures.due()) return; // backing off: the disk is full
     let holds: boolean;
     try {
       holds = await this.options.store.leader.acquire({
@@ -155,9 +164,10 @@ export class JobScheduler {
       });
     } catch (err) {
       // A busy database is not a lost lease: keep the current role and try again next interval.
-      this.options.logger.error('Could not renew the scheduler lease', errorFields(err));
+      this.leaseFailures.failed(err);
       return;
     }
+    this.leaseFailures.succeeded();
     if (holds && this.role === 'standby') await this.lead();
     else if (!holds && this.role === 'leader') this.stepDown();
     else if (!holds && !this.announcedStandby) {
@@ -168,6 +178,11 @@ export class JobScheduler {
     }
   }
   private announcedStandby = false;
+  /**
+   * Renewal failures: logged once when they start and once when they end. On a full disk the
+   * renewals back off (up to 4 intervals apart) until one succeeds; a busy database does not.
+   */
+  private readonly leaseFailures: FailureEpisode;
 
   private async lead(): Promise<void> {
     const { logger, store } = this.options;

@@ -11,9 +11,10 @@
 // attempt's failure is retried) come in as plain synchronous functions, which any backend can call
 // between its statements.
 import type { JobDetails, RunTrigger } from '../jobs/define.ts';
-import type { JobRun, RunFilter, RunStatus, FinalStatus } from '../runs/types.ts';
+import type { JobRun, RunCountFilter, RunFilter, RunStatus, FinalStatus } from '../runs/types.ts';
 import type { CancelOutcome, ListFilter, QueueCounts, QueueJob, QueueJobStatus, RetryOutcome } from '../queue/types.ts';
 import type { JobRow } from './job-rows.ts';
+import type { ListedJobRun, ListedQueueJob } from './list-bounds.ts';
 
 export type Awaitable<T> = T | Promise<T>;
 
@@ -108,8 +109,8 @@ export interface JobStore {
    */
   insertMany(jobs: readonly NewJob[], connection?: unknown): Awaitable<InsertOutcome[]>;
   get(id: string): Awaitable<QueueJob | undefined>;
-  /** Newest first, with the total matching the filter. */
-  list(filter: ListFilter): Awaitable<{ jobs: QueueJob[]; total: number }>;
+  /** Newest first, with the total matching the filter; large values summarised (list-bounds.ts). */
+  list(filter: ListFilter): Awaitable<{ jobs: ListedQueueJob[]; total: number }>;
   progress(id: string): Awaitable<Pick<JobRow, 'id' | 'status' | 'processed_items' | 'total_items'> | undefined>;
   cancel(id: string, now: number): Awaitable<CancelOutcome>;
   retry(id: string, now: number): Awaitable<RetryOutcome>;
@@ -121,6 +122,11 @@ export interface JobStore {
   upkeep(request: UpkeepRequest): Awaitable<UpkeepResult>;
   /** Of these jobs, the ones an admin asked to cancel (from any process). */
   cancelRequested(ids: readonly string[]): Awaitable<string[]>;
+  /**
+   * The types that have jobs ready to run now, without reading the pending set (a seek per type).
+   * Optional: the runner uses it to warn about types no job file of its handles.
+   */
+  readyTypes?(): Awaitable<string[]>;
   /** Scrape-time gauges: counts by status and type, and the oldest due job. */
   depth(now: number): Awaitable<QueueDepth>;
   /** Deletes up to `limit` finished jobs that finished before `cutoff`; returns how many. */
@@ -296,7 +302,13 @@ export interface RunStore {
   /** Closes a running row; false when it was already closed (first writer wins). */
   finish(runId: string, input: FinishRunInput): Awaitable<boolean>;
   get(runId: string): Awaitable<JobRun | undefined>;
-  list(filter: RunFilter): Awaitable<JobRun[]>;
+  /**
+   * Newest first by default (run ids are time-ordered: id order is start order); see RunFilter.
+   * Large details and errors summarised (list-bounds.ts); get() has them whole.
+   */
+  list(filter: RunFilter): Awaitable<ListedJobRun[]>;
+  /** How many runs match (the same conditions as list, without order and paging). */
+  count(filter: RunCountFilter): Awaitable<number>;
   /** The newest run of a job that actually ran (skipped ticks do not count). */
   last(name: string): Awaitable<JobRun | undefined>;
   /** Start time of the newest run that was not skipped (catch-up). */

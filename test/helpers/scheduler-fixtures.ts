@@ -6,6 +6,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { openDatabase, type Db } from '../../src/store/sqlite/open.ts';
+import { openSqliteStore } from '../../src/store/sqlite/index.ts';
+import { runReader } from '../../src/runs/reader.ts';
 import type { JobContext, JobDefinition, JobDetails } from '../../src/jobs/define.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { loadJobFile, type LoadedJob } from '../../src/jobs/load.ts';
@@ -83,6 +85,7 @@ export function runRow(db: Db, id: string): RunRow | undefined {
 export function jobContext(db: Db, overrides: Partial<JobContext<void>> = {}): JobContext<void> {
   return {
     db,
+    runs: runReader(openSqliteStore(db).runs),
     signal: new AbortController().signal,
     logger: silentLogger,
     runId: 'test',

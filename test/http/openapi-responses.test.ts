@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadJobs } from '../../src/jobs/load.ts';
 import { QueueRunner } from '../../src/queue/index.ts';
+import { StorageFullError } from '../../src/store/errors.ts';
 import { bearer, tempDb, testApp, waitFor, type TempDb, type TestApp } from '../helpers/index.ts';
 import { concretePath, ContractChecker, operationsOf, servedDocument, type Operation } from './openapi-support.ts';
 
@@ -189,6 +190,34 @@ describe('answers match the document', () => {
       assert.equal((await send('{')).body.code, 'INVALID_JSON', operation.operationId);
       assert.equal((await send('{}', 'text/plain')).status, 415, operation.operationId);
       assert.equal((await send(JSON.stringify({ pad: 'x'.repeat(101 * 1024) }))).status, 413, operation.operationId);
+    }
+  });
+
+  test('a full disk: every operation that writes answers 507 STORAGE_FULL (the real disk: test/store/disk-full.test.ts)', async () => {
+    const db = tempDb();
+    others.push(db);
+    const app = await testApp(db, { jobsDir: dir });
+    await app.scheduler.start();
+    const checker = new ContractChecker(app.engine, operationsOf(await servedDocument(app.engine)), seen);
+    const { id } = (await app.queue.enqueue({ type: 'quickJob' })).job;
+    // What the store throws when SQLite answers SQLITE_FULL (src/store/sqlite/write-guard.ts).
+    const full = () => {
+      throw new StorageFullError(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }));
+    };
+    Object.assign(db.store.jobs, { insert: full, insertMany: full, cancel: full, retry: full });
+    Object.assign(db.store.runs, { start: full });
+    try {
+      const answers = [
+        await checker.request('/api/v1/jobs', json(admin, { type: 'quickJob' })),
+        await checker.request('/api/jobs/enqueue', json(admin, { jobName: 'quickJob' })),
+        await checker.request('/api/v1/jobs/batch', json(admin, { jobs: [{ type: 'quickJob' }] })),
+        await checker.request(`/api/v1/jobs/${id}`, { method: 'DELETE', headers: admin }),
+        await checker.request(`/api/v1/jobs/${id}/retry`, { method: 'POST', headers: admin }),
+        await checker.request('/api/jobs/run/quickJob', { method: 'POST', headers: admin }),
+      ];
+      for (const a of answers) assert.deepEqual([a.status, a.body.code], [507, 'STORAGE_FULL']);
+    } finally {
+      await app.scheduler.stop(1_000);
     }
   });
 

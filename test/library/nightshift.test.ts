@@ -33,3 +33,21 @@ test('a scheduled job registered after start() fires on its schedule', { timeout
   assert.deepEqual(run.details, { ticked: true });
   assert.equal((await ns.scheduler.getJobStatus('fixture.tick'))?.nextRun !== null, true);
 });
+
+test("start({ scheduler: 'manual', runnerTypes }): no lease, no cron, runNow works, only the named types are claimed", { timeout: 30_000 }, async (t) => {
+  const db = tempDb();
+  const ns = createNightshift({ database: db.db, jobs: [QUEUE_JOBS, TICK_JOB], logLevel: 'silent', workers: 1, shutdownGraceMs: 2_000 });
+  t.after(async () => {
+    await ns.stop();
+    db.cleanup();
+  });
+  await ns.start({ scheduler: 'manual', runnerTypes: ['test.echo'] });
+  assert.equal((await ns.scheduler.getStatus()).leaseHolder, null, 'the lease stays with the app');
+  const handle = await ns.scheduler.runNow('fixture.tick');
+  assert.equal((await handle.done).status, 'success');
+  assert.equal((await ns.runs.list({ name: 'fixture.tick', trigger: 'schedule', limit: 1 })).length, 0, 'no cron tick fired');
+  const echo = ns.enqueue('test.echo', { value: 1 }).job.id;
+  const noop = ns.enqueue('test.noop').job.id;
+  await waitFor(async () => (await ns.queue.get(echo))?.status === 'completed', { what: 'the echo job to complete' });
+  assert.equal((await ns.queue.get(noop))?.status, 'pending', 'a type outside runnerTypes is left to other runners');
+});

@@ -7,7 +7,8 @@ import { createLogger, type LogRecord } from '../../src/log/logger.ts';
 import { Queue, QueueRunner, type QueueJob, type QueueJobContext, type QueueJobStatus, type QueueRunnerOptions } from '../../src/queue/index.ts';
 import { captureLogs, REPO_ROOT, tempDb, waitFor, type CapturedLogs, type TempDb } from '../helpers/index.ts';
 import type { Db } from '../../src/store/sqlite/open.ts';
-import type { SqliteStore } from '../../src/store/sqlite/index.ts';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.ts';
+import { runReader } from '../../src/runs/reader.ts';
 
 export const QUEUE_FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'queue-jobs');
 export const RUNNER_CHILD = join(REPO_ROOT, 'test', 'fixtures', 'queue-runner-child.ts');
@@ -105,6 +106,7 @@ export function fakeContext<P>(db: Db, payload: P, envelope: Partial<JobContext<
   const traceId = envelope.traceId ?? 'test-trace';
   const ctx: QueueJobContext<P> = {
     db,
+    runs: runReader(openSqliteStore(db).runs),
     signal: controller.signal,
     logger: createLogger({ level: 'debug', sink: (r) => logs.push(r) }, { traceId, tenantId: envelope.tenantId }),
     runId: '00000000-0000-7000-8000-000000000000',

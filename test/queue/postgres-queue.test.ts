@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LoadedJob } from '../../src/jobs/load.ts';
-import { Queue, QueueValidationError, UnknownJobTypeError } from '../../src/queue/index.ts';
+import { IdempotencyKeyReusedError, Queue, QueueValidationError, UnknownJobTypeError } from '../../src/queue/index.ts';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/index.ts';
 import { captureLogs } from '../helpers/index.ts';
 import { testPostgres } from '../helpers/postgres.ts';
@@ -73,6 +73,17 @@ if (!server.available) {
       assert.equal(results[2]!.job.id, results[0]!.job.id);
       const before = await count();
       assert.throws(() => queue.enqueueMany([{ type: 'test.echo', payload: {} }, { type: 'test.echo', payload: { waitMs: 'x' } }]), QueueValidationError);
+      assert.equal(await count(), before);
+    });
+
+    test('a key already held by a job of another type is refused, for one job and for a batch, and nothing is stored', async () => {
+      await queue.enqueue({ type: 'test.echo', payload: {}, idempotencyKey: 'typed-key' });
+      const before = await count();
+      await assert.rejects(async () => queue.enqueue({ type: 'test.flaky', payload: { failTimes: 0 }, idempotencyKey: 'typed-key' }), IdempotencyKeyReusedError);
+      await assert.rejects(
+        async () => queue.enqueueMany([{ type: 'test.flaky', payload: { failTimes: 0 } }, { type: 'test.flaky', payload: { failTimes: 0 }, idempotencyKey: 'typed-key' }]),
+        IdempotencyKeyReusedError,
+      );
       assert.equal(await count(), before);
     });
 

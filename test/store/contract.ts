@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { newTraceId, uuidv7 } from '../../src/core/ids.ts';
 import type { Attempt, Candidate, ClaimedRow, Ending, NewJob, NightshiftStore, Plan, TickRequest } from '../../src/store/types.ts';
+import type { QueueJob } from '../../src/queue/types.ts';
 
 export interface StoreFactory {
   /** A fresh, migrated store of the backend under test. */
@@ -179,6 +180,20 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.deepEqual(byType.get('a'), { pending: 2, processing: 0, completed: 0, failed: 0, cancelled: 1 });
         assert.deepEqual(byType.get('b'), { pending: 2, processing: 0, completed: 0, failed: 0, cancelled: 0 });
       });
+
+      it('list bounds large values (src/store/list-bounds.ts): a summary and `truncated` in the list, the whole value from get', async (store) => {
+        const payload = { text: 'é'.repeat(3_000) };
+        const big = newJob({ payload: JSON.stringify(payload) });
+        const small = newJob({ createdAt: T0 + 1 });
+        await store.jobs.insert(big);
+        await store.jobs.insert(small);
+        const [listedSmall, listedBig] = (await store.jobs.list({ limit: 10 })).jobs as (QueueJob & { truncated?: string[] })[];
+        assert.deepEqual(listedSmall!.payload, { value: 1 });
+        assert.equal(listedSmall!.truncated, undefined);
+        assert.deepEqual(listedBig!.truncated, ['payload']);
+        assert.deepEqual(listedBig!.payload, { truncated: true, bytes: Buffer.byteLength(JSON.stringify(payload)), preview: JSON.stringify(payload).slice(0, 200) });
+        assert.deepEqual((await store.jobs.get(big.id))!.payload, payload);
+      });
     });
 
     describe('jobs: claim, finish, retry', () => {
@@ -225,6 +240,14 @@ export function storeContract(name: string, factory: StoreFactory): void {
         }
         assert.equal(seen.size, n, 'every due job was claimed once');
         assert.equal((await store.jobs.counts()).processing, n);
+      });
+
+      it('readyTypes (where a store has it): the types with due pending jobs, each once', async (store) => {
+        if (!store.jobs.readyTypes) return;
+        for (const type of ['b', 'a', 'b', 'free']) await store.jobs.insert(newJob({ type }));
+        await store.jobs.insert(newJob({ type: 'capped', runAt: T0 + 60_000 }));
+        await store.jobs.tick(claimTick(T0 + 1, 10, { pick: (c) => c.filter((x) => x.type === 'free') }));
+        assert.deepEqual([...(await store.jobs.readyTypes())].sort(), ['a', 'b'], 'not the future job, not the claimed one');
       });
 
       it('only what place() chooses is claimed, and per-type caps count jobs running anywhere', async (store) => {
@@ -486,6 +509,32 @@ export function storeContract(name: string, factory: StoreFactory): void {
         const newestFirst = await store.runs.list({ limit: 10 });
         assert.deepEqual(newestFirst.map((r) => r.status), ['skipped', 'running']);
         assert.deepEqual((await store.runs.list({ startedFrom: T0 + 500, limit: 10 })).map((r) => r.status), ['skipped']);
+      });
+
+      it('list pages oldest or newest first by id cursor, within a snapshot bound, leaving one run out; count matches', async (store) => {
+        const ids: string[] = [];
+        for (let i = 0; i < 7; i++) {
+          const r = await store.runs.start({ name: i % 2 ? 'odd' : 'even', trigger: 'manual', owner: OWNER, now: T0 + i * 10 });
+          ids.push(r.started ? r.runId : '');
+          await store.runs.finish(ids[i]!, { status: 'success', now: T0 + i * 10 + 1 });
+        }
+        const page = async (order: 'oldest' | 'newest', filter: { upToId?: string; excludeId?: string; name?: string } = {}) => {
+          const seen: string[] = [];
+          for (let afterId: string | undefined; ; ) {
+            const runs = await store.runs.list({ ...filter, order, afterId, limit: 3 });
+            if (runs.length === 0) return seen;
+            seen.push(...runs.map((r) => r.id));
+            afterId = runs.at(-1)!.id;
+          }
+        };
+        assert.deepEqual(await page('oldest'), ids);
+        assert.deepEqual(await page('newest'), [...ids].reverse());
+        assert.deepEqual(await page('oldest', { upToId: ids[4], excludeId: ids[1] }), [ids[0], ids[2], ids[3], ids[4]]);
+        assert.deepEqual(await page('oldest', { name: 'odd', upToId: ids[4] }), [ids[1], ids[3]]);
+        assert.equal(await store.runs.count({}), 7);
+        assert.equal(await store.runs.count({ upToId: ids[4], excludeId: ids[1] }), 4);
+        assert.equal(await store.runs.count({ name: 'even', status: 'success' }), 4);
+        assert.equal(await store.runs.count({ name: 'even', status: 'failed' }), 0);
       });
 
       it('closeAbandoned closes runs of gone owners and overdue runs, not live ones; scheduledStats', async (store) => {

@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { CLAIM, PROMOTE, READY_BY_TYPE } from '../../src/store/postgres/jobs/claim.ts';
 import { COMPLETE } from '../../src/store/postgres/jobs/finish.ts';
 import { FINISHED_JOBS } from '../../src/store/postgres/retention.ts';
+import { READY_TYPES } from '../../src/store/postgres/jobs/ready-types.ts';
 import { BEGIN, SchemaSql } from '../../src/store/postgres/db.ts';
 import { openPostgresStore, type PostgresStore } from '../../src/store/postgres/index.ts';
 import { testPostgres } from '../helpers/postgres.ts';
@@ -44,7 +45,7 @@ if (!server.available) {
       await client.query(`SET LOCAL plan_cache_mode = ${mode}`);
       await client.query(`PREPARE claim_step AS ${text}`);
       const literal = (v: unknown): string => (Array.isArray(v) ? `ARRAY[${v.map(literal).join(',')}]` : typeof v === 'string' ? `'${v}'` : String(v));
-      const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE claim_step(${params.map(literal).join(', ')})`);
+      const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE claim_step${params.length ? `(${params.map(literal).join(', ')})` : ''}`);
       return nodes((rows[0]['QUERY PLAN'] as { Plan: PlanNode }[])[0]!.Plan);
     } finally {
       await client.query('ROLLBACK');
@@ -123,6 +124,16 @@ if (!server.available) {
       assert.ok(!plan.some((n) => n['Node Type'] === 'Seq Scan'), JSON.stringify(plan));
       const range = plan.find((n) => n['Index Name'] === 'queue_jobs_pkey' && n['Node Type'] !== 'ModifyTable' && n['Actual Loops'] === 1 && n['Actual Rows'] === 50);
       assert.ok(range, `a primary-key range read of the batch: ${JSON.stringify(plan)}`);
+    });
+
+    test('the types with ready jobs are found with one index seek per type, not by reading the ready set', async () => {
+      const plan = scansOfJobs(await explain(READY_TYPES, [], 'force_custom_plan'));
+      assert.ok(!plan.some((n) => n['Node Type'] === 'Seq Scan' || n['Node Type'].startsWith('Bitmap')), JSON.stringify(plan));
+      const reads = plan.filter((n) => n['Index Name'] === 'queue_jobs_ready_by_type');
+      assert.ok(reads.length > 0, JSON.stringify(plan));
+      // Two ready types (20,000 of not.here, 50 of test.echo): each seek returns one row, three seeks in all.
+      assert.ok(reads.every((n) => n['Actual Rows'] <= 1), JSON.stringify(reads));
+      assert.ok(reads.reduce((sum, n) => sum + n['Actual Loops'], 0) <= 3, JSON.stringify(reads));
     });
 
     test('a tick over the backlog claims the ready jobs in claim order', async () => {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { newTraceId, uuidv7 } from '../../src/core/ids.ts';
+import { IdempotencyKeyReusedError } from '../../src/queue/errors.ts';
 import { SchemaTooNewError } from '../../src/store/errors.ts';
 import { DatabaseUnreachableError, openPostgresStore, type PostgresStore } from '../../src/store/postgres/index.ts';
 import type { NewJob } from '../../src/store/types.ts';
@@ -120,6 +121,57 @@ if (!server.available) {
           client.release();
         }
         assert.equal((await store.jobs.counts()).pending, 1);
+      });
+    });
+
+    test('insertMany with a key held by a job of another type stores nothing: on the pool, in the app\'s transaction (which stays usable), on a client with none open', async () => {
+      await withStore(async (store) => {
+        const holder = job({ type: 'a', idempotencyKey: 'k-1' });
+        await store.jobs.insert(holder);
+        const batch = () => [job({ type: 'b' }), job({ type: 'b', idempotencyKey: 'k-1' })];
+        const refused = (err: unknown) => err instanceof IdempotencyKeyReusedError && err.existingJobId === holder.id && err.existingType === 'a';
+        const first = batch();
+        await assert.rejects(async () => store.jobs.insertMany(first), refused);
+        assert.equal(await store.jobs.get(first[0]!.id), undefined, 'the batch rolled back');
+
+        await db.admin.query(`CREATE TABLE "${store.schema}".orders (id text PRIMARY KEY)`);
+        const client = await db.admin.connect();
+        try {
+          const second = batch();
+          await client.query('BEGIN');
+          await client.query(`INSERT INTO "${store.schema}".orders (id) VALUES ('o-1')`);
+          await assert.rejects(async () => store.jobs.insertMany(second, client), refused);
+          const kept = [job({ type: 'c' })];
+          assert.deepEqual(await store.jobs.insertMany(kept, client), [{ inserted: true }], "the app's transaction goes on");
+          await client.query('COMMIT');
+          assert.equal(await store.jobs.get(second[0]!.id), undefined);
+          assert.ok(await store.jobs.get(kept[0]!.id));
+          assert.equal((await db.admin.query(`SELECT count(*)::int AS n FROM "${store.schema}".orders`)).rows[0].n, 1);
+
+          const third = batch();
+          await assert.rejects(async () => store.jobs.insertMany(third, client), refused);
+          assert.equal(await store.jobs.get(third[0]!.id), undefined, 'no transaction open: the batch had its own');
+          assert.deepEqual((await client.query('SELECT 1 AS one')).rows, [{ one: 1 }], 'and the client is left with none open');
+        } finally {
+          client.release();
+        }
+        assert.equal((await store.jobs.counts()).pending, 2);
+      });
+    });
+
+    test('a list shows a large error log as its newest entry, its message cut; get has it whole', async () => {
+      await withStore(async (store) => {
+        const j = job();
+        await store.jobs.insert(j);
+        const log = Array.from({ length: 5 }, (_, i) => ({ at: new Date(i).toISOString(), attempt: i + 1, message: `failure ${i} `.repeat(100) }));
+        await db.admin.query(`UPDATE "${store.schema}".queue_jobs SET error_log = $2, last_error = $3 WHERE id = $1`, [j.id, JSON.stringify(log), 'x'.repeat(3000)]);
+        const [listed] = (await store.jobs.list({ limit: 1 })).jobs as (Awaited<ReturnType<typeof store.jobs.get>> & { truncated?: string[] })[];
+        assert.deepEqual(listed!.truncated, ['errorLog', 'lastError']);
+        assert.equal(listed!.errorLog.length, 1);
+        assert.deepEqual([listed!.errorLog[0]!.at, listed!.errorLog[0]!.attempt], [log[4]!.at, 5]);
+        assert.match(listed!.errorLog[0]!.message, /^failure 4 .*… \(1000 bytes; whole on the item's own page\)$/);
+        assert.match(listed!.lastError!, /^x{200}… \(3000 bytes/);
+        assert.deepEqual((await store.jobs.get(j.id))!.errorLog, log);
       });
     });
 

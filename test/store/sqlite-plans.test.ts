@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { newTraceId, uuidv7 } from '../../src/core/ids.ts';
 import { CLAIM, PROMOTE, READY_OF_TYPE, RUNNING_BY_TYPE } from '../../src/store/sqlite/jobs/claim.ts';
+import { READY_TYPES } from '../../src/store/sqlite/jobs/ready-types.ts';
 import type { NewJob } from '../../src/store/types.ts';
 import { tempDb, type TempDb } from '../helpers/index.ts';
 
@@ -74,6 +75,13 @@ describe('claim path query plans (EXPLAIN QUERY PLAN)', () => {
     const steps = plan(CLAIM, { claims: '[]', owner: 'o', now: NOW, expires: NOW });
     assert.ok(steps.some((s) => /SEARCH nightshift_queue_jobs USING PRIMARY KEY \(id=\?\)/.test(s)), steps.join(' | '));
     assertBounded(steps.filter((s) => !s.includes('json_each')), 'claim');
+  });
+
+  test("the runner's check for types it does not handle: one index seek per type", () => {
+    const steps = plan(READY_TYPES);
+    assert.ok(steps.filter((s) => s.includes('SEARCH nightshift_queue_jobs USING COVERING INDEX nightshift_queue_jobs_ready_by_type')).length >= 1, steps.join(' | '));
+    assertBounded(steps.filter((s) => !/SCAN next|SCAN CONSTANT ROW|SETUP|RECURSIVE STEP|CO-ROUTINE|SCALAR SUBQUERY/.test(s)), 'ready types');
+    assert.deepEqual(t.db.prepare(READY_TYPES).all(), [{ type: 'bench.noop' }, { type: 'capped' }]);
   });
 
   test('the backlog is really there and really skipped: a claim of the runner type returns its due jobs only', () => {

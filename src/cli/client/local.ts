@@ -1,18 +1,15 @@
-// LocalClient: the CLI working on the database file directly (the default), with the same
-// modules the server uses: the Queue for queue jobs, the store's ledger for runs, the scheduler's status
-// functions, and, for `run`, a JobScheduler started for manual runs only (no lease, no cron
-// timers), so a run is recorded in job_runs exactly like one triggered from the API.
-// Not (yet) on the public createNightshift(): its scheduler either takes the lease and arms cron
-// timers (enabled: true) or refuses runNow (enabled: false), and its runner claims every job type,
-// while the CLI needs a lease-free manual scheduler and a runner for one type (--local-runner).
+// LocalClient: the CLI working on the app's database directly (the default), through Nightshift's
+// public API like any app: createNightshift on the configured database and jobs folder. Reads need
+// only the migrated database (ns.runs after ns.migrate()); commands that need the job files start
+// Nightshift as a tool beside the app: `scheduler: 'manual'` (runNow works, recorded in the ledger
+// like a run from the API, but the lease and the cron timers stay with the app) and no queue
+// runner. `run --local-runner` starts a second Nightshift whose runner claims that one type only.
+// Nothing here touches the store or SQL, so local mode works on whatever store Nightshift opens.
 import { existsSync } from 'node:fs';
-import { loadJobs, type LoadedJob } from '../../jobs/load.ts';
-import type { Logger } from '../../log/logger.ts';
-import { IdempotencyKeyReusedError, Queue, QueueRunner, QueueValidationError, UnknownJobTypeError } from '../../queue/index.ts';
-import { JobAlreadyRunningError, JobsDisabledError, SchedulerNotRunningError, UnknownJobError } from '../../scheduler/errors.ts';
-import { JobScheduler } from '../../scheduler/scheduler.ts';
-import { jobStatus } from '../../scheduler/status.ts';
-import { openSqliteStore, type SqliteStore } from '../../store/sqlite/index.ts';
+import {
+  createLogger, createNightshift, IdempotencyKeyReusedError, JobAlreadyRunningError, JobsDisabledError, QueueValidationError,
+  SchedulerNotRunningError, UnknownJobError, UnknownJobTypeError, type Nightshift, type PinoLike, type StartOptions,
+} from '../../index.ts';
 import { CliError, EXIT, conflictError, notFoundError, unreachableError, usageError } from '../errors.ts';
 import type { CliSettings } from '../project.ts';
 import type { EngineLogLevel } from '../settings.ts';
@@ -28,21 +25,33 @@ export type LocalSettings = CliSettings & { database: string; jobs: string };
 
 export interface LocalClientOptions {
   settings: LocalSettings;
-  logger: Logger;
   logLevel: EngineLogLevel;
+}
+
+/** Engine logs (off unless --verbose) on stderr, so stdout stays the command's output. */
+function stderrLogger(level: EngineLogLevel): PinoLike {
+  return createLogger({ level, format: 'pretty', destination: { write: (line) => process.stderr.write(line) } });
 }
 
 export class LocalClient implements Client {
   readonly mode = 'local' as const;
   readonly pollMs = 100;
   readonly target: string;
-  private readonly store: SqliteStore;
-  private jobsLoaded?: Promise<LoadedJob[]>;
-  private queueInstance?: Promise<Queue>;
-  private scheduler?: JobScheduler;
-  private runner?: QueueRunner;
+  private readonly logger: PinoLike;
+  /** The CLI's Nightshift: migrated at open(), started (manual scheduler, no runner) on first need of the jobs. */
+  private readonly ns: Nightshift;
+  private started?: Promise<Nightshift>;
+  /** `run --local-runner`: a second Nightshift whose runner claims one type. */
+  private runnerNs?: Nightshift;
 
-  constructor(private readonly options: LocalClientOptions) {
+  /** Opens the app's database (Nightshift's tables migrated, as the app's start would). */
+  static async open(options: LocalClientOptions): Promise<LocalClient> {
+    const client = new LocalClient(options);
+    await client.ns.migrate();
+    return client;
+  }
+
+  private constructor(private readonly options: LocalClientOptions) {
     const path = options.settings.database;
     this.target = path;
     // A typo in the configured path must not silently create an empty database and report nothing.
@@ -50,56 +59,62 @@ export class LocalClient implements Client {
       const from = options.settings.databaseFrom;
       throw unreachableError(`No database at ${path} (from ${from}): start the app once so Nightshift creates it, or fix the setting`, 'NO_DATABASE');
     }
-    this.store = openSqliteStore(path);
-    this.store.migrate();
+    this.logger = stderrLogger(options.logLevel);
+    this.ns = this.nightshift({ enabled: options.settings.enabled, workers: 0 });
   }
 
-  private jobs(): Promise<LoadedJob[]> {
-    this.jobsLoaded ??= loadJobs(this.options.settings.jobs).catch((err: Error) => {
-      throw new CliError(EXIT.failed, `Could not load the job files in ${this.options.settings.jobs}: ${err.message}`, 'JOBS_DIR');
+  private nightshift(over: { enabled: boolean; workers: number }): Nightshift {
+    const { settings, logLevel } = this.options;
+    return createNightshift({
+      database: settings.database,
+      jobs: settings.jobs,
+      timezone: settings.timezone,
+      logger: this.logger,
+      logLevel,
+      pollIntervalMs: settings.pollIntervalMs,
+      queueLeaseMs: QUEUE_LEASE_MS,
+      shutdownGraceMs: STOP_GRACE_MS,
+      ...over,
     });
-    return this.jobsLoaded;
   }
 
-  private queue(): Promise<Queue> {
-    this.queueInstance ??= this.jobs().then(
-      (jobs) =>
-        new Queue({
-          store: this.store,
-          jobs,
-          logger: this.options.logger,
-          // With --local-runner in this process, start and cancel without waiting for its poll.
-          onEnqueue: (job) => this.runner?.wake(job.runAt),
-          onCancel: (id) => this.runner?.cancel(id),
-        }),
-    );
-    return this.queueInstance;
+  /** Starts `ns` as a tool beside the app; a job file that fails to load is the CLI's JOBS_DIR error. */
+  private async startTool(ns: Nightshift, options: StartOptions): Promise<Nightshift> {
+    await ns.migrate();
+    try {
+      await ns.start(options);
+    } catch (err) {
+      throw new CliError(EXIT.failed, `Could not load the job files in ${this.options.settings.jobs}: ${(err as Error).message}`, 'JOBS_DIR');
+    }
+    return ns;
+  }
+
+  /** The CLI's Nightshift with its jobs loaded: runNow without the lease, no queue runner. */
+  private withJobs(): Promise<Nightshift> {
+    this.started ??= this.startTool(this.ns, { scheduler: 'manual', runnerTypes: [] });
+    return this.started;
   }
 
   async status(): Promise<StatusView> {
     const config = this.options.settings;
-    const jobs = await this.jobs();
-    const lease = config.enabled ? await this.store.leader.read() : undefined;
+    const status = await (await this.withJobs()).scheduler.getStatus();
+    const lease = status.leaseHolder;
     return {
       mode: 'local',
       target: this.target,
       scheduler: {
         enabled: config.enabled,
-        running: lease !== undefined && lease.expiresAt > Date.now(),
+        running: lease !== null && Date.parse(lease.expiresAt) > Date.now(),
         timezone: config.timezone,
-        leaseHolder: lease ? { owner: lease.owner, expiresAt: new Date(lease.expiresAt).toISOString() } : null,
+        leaseHolder: lease,
       },
       queue: await this.queueCounts(),
-      jobs: await Promise.all(
-        jobs
-          .filter((j) => j.definition.schedule)
-          .map((j) => jobStatus(j, { store: this.store, timezone: config.timezone, scheduling: config.enabled, runningHere: false })),
-      ),
+      jobs: status.jobs,
     };
   }
 
   async queueCounts() {
-    return (await this.queue()).counts();
+    return (await this.withJobs()).queue.counts();
   }
 
   async processingCount() {
@@ -107,38 +122,36 @@ export class LocalClient implements Client {
   }
 
   async listRuns(filter: RunFilter) {
-    return this.store.runs.list(filter);
+    return this.ns.runs.list(filter);
   }
 
   async getRun(id: string) {
-    const run = await this.store.runs.get(id);
+    const run = await this.ns.runs.get(id);
     if (!run) throw notFoundError(`Run ${id} not found`);
     return run;
   }
 
   async listJobs(filter: JobFilter): Promise<JobList> {
-    const { jobs, total } = await (await this.queue()).list(filter);
+    const { jobs, total } = await (await this.withJobs()).queue.list(filter);
     return { jobs, total, limit: filter.limit, offset: filter.offset };
   }
 
   async getJob(id: string) {
-    const job = await (await this.queue()).get(id);
+    const job = await (await this.withJobs()).queue.get(id);
     if (!job) throw notFoundError(`Job ${id} not found`);
     return job;
   }
 
   async progress(id: string) {
-    const progress = await (await this.queue()).progress(id);
+    const progress = await (await this.withJobs()).queue.progress(id);
     if (!progress) throw notFoundError(`Job ${id} not found`);
     return progress;
   }
 
   async enqueue(request: EnqueueRequest) {
-    const queue = await this.queue();
+    const ns = await this.withJobs();
     try {
-      return await queue.enqueue({
-        type: request.type,
-        payload: request.data,
+      const result = ns.enqueue(request.type, request.data, {
         runAt: request.runAt,
         priority: request.priority,
         maxAttempts: request.maxAttempts,
@@ -146,20 +159,25 @@ export class LocalClient implements Client {
         createdBy: 'cli',
         actorId: 'cli',
       });
+      // With --local-runner in this process, start without waiting for its poll.
+      if (result.created) this.runnerNs?.runner?.wake(result.job.runAt);
+      return result;
     } catch (err) {
       throw enqueueError(err);
     }
   }
 
   async cancel(id: string) {
-    const { outcome, job } = await (await this.queue()).cancel(id);
+    const { outcome, job } = await (await this.withJobs()).queue.cancel(id);
     if (outcome === 'not_found') throw notFoundError(`Job ${id} not found`);
     if (outcome === 'finished') throw conflictError(`Job ${id} is already ${job!.status}`, 'CONFLICT', { status: job!.status });
+    // The local runner (if it holds the job) stops it now rather than at its next poll.
+    if (outcome === 'cancelling') this.runnerNs?.runner?.cancel(id);
     return { outcome, job: job! };
   }
 
   async retry(id: string) {
-    const { outcome, job } = await (await this.queue()).retry(id);
+    const { outcome, job } = await (await this.withJobs()).queue.retry(id);
     if (outcome === 'not_found') throw notFoundError(`Job ${id} not found`);
     if (outcome === 'not_retryable') {
       throw conflictError(`Job ${id} is ${job!.status}; only failed or cancelled jobs can be retried`, 'CONFLICT', { status: job!.status });
@@ -168,9 +186,9 @@ export class LocalClient implements Client {
   }
 
   async startRun(name: string): Promise<StartedRun> {
-    const scheduler = await this.manualScheduler();
+    const ns = await this.withJobs();
     try {
-      const handle = await scheduler.runNow(name, 'manual');
+      const handle = await ns.scheduler.runNow(name, 'manual');
       return { job: name, runId: handle.runId };
     } catch (err) {
       if (err instanceof UnknownJobError) throw notFoundError(`"${name}" is not a scheduled job`, 'NOT_A_SCHEDULED_JOB');
@@ -183,48 +201,19 @@ export class LocalClient implements Client {
     }
   }
 
-  /** A scheduler in this process for manual runs only: it never takes the lease from a server's. */
-  private async manualScheduler(): Promise<JobScheduler> {
-    if (!this.scheduler) {
-      const { settings: config, logger, logLevel } = this.options;
-      this.scheduler = new JobScheduler({
-        store: this.store,
-        jobs: await this.jobs(),
-        logger,
-        logLevel,
-        enabled: config.enabled,
-        timezone: config.timezone,
-        shutdownGraceMs: STOP_GRACE_MS,
-      });
-      await this.scheduler.startForManualRuns();
-    }
-    return this.scheduler;
-  }
-
   /**
    * `run --local-runner`: a queue runner in this process for one job type, for when no server
-   * runs one. Only that type is claimed (a runner skips types it has no file for), one at a time.
+   * runs one. Only that type is claimed, one at a time.
    */
   async startLocalRunner(type: string): Promise<void> {
-    if (this.runner) return;
-    const { settings: config, logger, logLevel } = this.options;
-    const job = (await this.jobs()).filter((j) => j.definition.name === type);
-    if (job.length === 0) throw notFoundError(`Unknown job type "${type}"`, 'UNKNOWN_JOB_TYPE');
-    this.runner = new QueueRunner({
-      store: this.store,
-      jobs: job,
-      logger,
-      logLevel,
-      workers: 1,
-      pollIntervalMs: config.pollIntervalMs,
-      leaseMs: QUEUE_LEASE_MS,
-      shutdownGraceMs: STOP_GRACE_MS,
-    });
-    await this.runner.start();
+    if (this.runnerNs) return;
+    if (!(await this.withJobs()).queue.types.get(type)) throw notFoundError(`Unknown job type "${type}"`, 'UNKNOWN_JOB_TYPE');
+    this.runnerNs = this.nightshift({ enabled: true, workers: 1 });
+    await this.startTool(this.runnerNs, { scheduler: 'manual', runnerTypes: [type] });
   }
 
   get hasLocalRunner(): boolean {
-    return this.runner !== undefined;
+    return this.runnerNs !== undefined;
   }
 
   /**
@@ -233,12 +222,13 @@ export class LocalClient implements Client {
    * local runner may finish within the grace period, else it goes back to pending for another runner.
    */
   async stopHere(graceMs = STOP_GRACE_MS): Promise<void> {
-    await Promise.all([this.scheduler?.stop(graceMs), this.runner?.stop(graceMs)]);
+    const started = this.started && (await this.started.catch(() => undefined));
+    await Promise.all([started?.scheduler.stop(graceMs), this.runnerNs?.runner?.stop(graceMs)]);
   }
 
   async close(): Promise<void> {
     await this.stopHere();
-    this.store.close();
+    await Promise.all([this.ns.stop(), this.runnerNs?.stop()]);
   }
 }
 

@@ -120,6 +120,8 @@ export function errorCodesOf(spec: RouteSpec): Map<number, ErrorCode[]> {
     add(413, 'PAYLOAD_TOO_LARGE');
     add(415, 'UNSUPPORTED_MEDIA_TYPE');
   }
+  // Every operation that writes can meet a full disk (nothing is written: 507).
+  if (spec.method !== 'get') add(507, 'STORAGE_FULL');
   if (spec.access !== 'public') add(401, 'UNAUTHORIZED');
   if (spec.access === 'admin' || spec.access === 'metrics') add(403, 'FORBIDDEN');
   for (const [status, list] of Object.entries(spec.errors ?? {})) for (const code of list ?? []) add(Number(status), code);

@@ -23,6 +23,7 @@ export const ERROR_CODES = {
   REVOKED: { meaning: 'The preview session was revoked', fields: [] },
   JOBS_DISABLED: { meaning: 'JOBS_ENABLED=false: this process runs no jobs', fields: [] },
   SCHEDULER_NOT_RUNNING: { meaning: 'The scheduler is starting or stopping', fields: [] },
+  STORAGE_FULL: { meaning: "The database's disk has no space left: nothing was written; the same request succeeds once space is freed (GET /api/health says degraded meanwhile)", fields: [] },
 } as const satisfies Record<string, { meaning: string; fields: readonly ExtraField[] }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

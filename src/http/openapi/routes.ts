@@ -27,11 +27,18 @@ function documentedJobTypes(deps: Pick<AppDeps, 'queue'>): DocumentedJobType[] {
 export function openApiRoutes(deps: AppDeps) {
   const app = new Hono<BasePathEnv>();
   const assets = new DocsAssets();
-  // Built on first request (job files are loaded by then) and kept: it changes only with the code.
+  // Built on first request (job files are loaded by then) and kept until a job type is registered
+  // after start (ns.register): it changes only with the code and the job types.
   let document: OpenApiDocument | undefined;
+  let typesVersion = deps.queue.types.version;
   // The document's text per base: it differs only in `servers` (one base per mount, so a few at most).
   const texts = new Map<string, string>();
   const documentJson = (base: string) => {
+    if (deps.queue.types.version !== typesVersion) {
+      typesVersion = deps.queue.types.version;
+      document = undefined;
+      texts.clear();
+    }
     let text = texts.get(base);
     if (text === undefined) {
       document ??= buildOpenApiDocument({ routes: API_ROUTES, jobTypes: documentedJobTypes(deps), version: packageVersion() });

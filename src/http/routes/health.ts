@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { storageFaultsOf } from '../../store/storage-faults.ts';
 import type { AppDeps } from '../deps.ts';
 import { defineRoute, serve } from '../openapi/define.ts';
 import { health } from './shapes.ts';
@@ -13,7 +14,7 @@ export const healthApi = {
     access: 'public',
     responses: {
       200: { description: 'Healthy', schema: health },
-      503: { description: 'The database is not answering (status "degraded")', schema: health },
+      503: { description: 'Status "degraded": the database is not answering, or cannot be written because its disk is full (database.writable false, database.writeError says why)', schema: health },
     },
   }),
 };
@@ -30,14 +31,21 @@ export function healthRoutes(deps: AppDeps) {
     } catch {
       database = { ok: false, error: 'Database is not answering' };
     }
+    // Writes failing for lack of space (the store records it; recheck() retries a probe write).
+    const fault = database.ok ? storageFaultsOf(deps.store).recheck() : undefined;
+    const writable = database.ok && !fault;
     const s = deps.scheduler;
     const body = {
-      status: database.ok ? ('ok' as const) : ('degraded' as const),
+      status: writable ? ('ok' as const) : ('degraded' as const),
       uptimeMs: Date.now() - startedAt,
-      database,
+      database: {
+        ...database,
+        writable,
+        ...(fault ? { writeError: { code: fault.code, error: fault.message, since: new Date(fault.since).toISOString() } } : {}),
+      },
       scheduler: { enabled: s.enabled, running: s.currentRole === 'leader', role: s.currentRole },
     };
-    return reply(database.ok ? 200 : 503, body);
+    return reply(writable ? 200 : 503, body);
   });
   return app;
 }

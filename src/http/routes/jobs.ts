@@ -6,9 +6,10 @@ import { JobAlreadyRunningError, JobsDisabledError, SchedulerNotRunningError, Un
 import type { RunOutcome } from '../../scheduler/scheduler.ts';
 import type { AppDeps } from '../deps.ts';
 import { ApiError, conflict, notFound } from '../errors.ts';
+import { boundListedRun } from '../../store/list-bounds.ts';
 import { defineRoute, serve } from '../openapi/define.ts';
 import { queryInt } from '../validate.ts';
-import { RUN_TRIGGERS, jobRun, runResult, schedulerStatus } from './shapes.ts';
+import { RUN_TRIGGERS, jobRun, listedJobRun, runResult, schedulerStatus } from './shapes.ts';
 
 export const MAX_RUNS_LIMIT = 500;
 const TAGS = ['Scheduled jobs'];
@@ -66,7 +67,10 @@ export const jobsApi = {
     access: 'admin',
     query: runsQuery,
     responses: {
-      200: { description: 'A page of runs', schema: z.strictObject({ runs: z.array(jobRun), limit: z.number().int(), offset: z.number().int() }) },
+      200: {
+        description: 'A page of runs. Bounded in bytes: large details and errors are summarised (ValueSummary, named in each run\'s `truncated`); GET /api/jobs/runs/{id} answers them whole',
+        schema: z.strictObject({ runs: z.array(listedJobRun), limit: z.number().int(), offset: z.number().int() }),
+      },
     },
   }),
   getRun: defineRoute({
@@ -114,7 +118,8 @@ export function jobRoutes(deps: AppDeps) {
     return reply(200, { job: name, runId: handle.runId, result: resultOf(outcome) });
   });
   serve(app, '/api/jobs', jobsApi.runs, async (_c, { query }, reply) =>
-    reply(200, { runs: await store.runs.list(query), limit: query.limit, offset: query.offset }),
+    // Large details and errors are summarised in a list (src/store/list-bounds.ts); getRun has them whole.
+    reply(200, { runs: (await store.runs.list(query)).map(boundListedRun), limit: query.limit, offset: query.offset }),
   );
   serve(app, '/api/jobs', jobsApi.getRun, async (_c, { params }, reply) => {
     const run = await store.runs.get(params.id);

@@ -9,7 +9,7 @@ import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
 import { defineRoute, serve } from '../openapi/define.ts';
 import type { TraceEnv } from '../trace.ts';
 import { isoDateTime, queryInt } from '../validate.ts';
-import { enqueuedEnvelope, queueJob, queueProgress } from './shapes.ts';
+import { enqueuedEnvelope, listedQueueJob, queueJob, queueProgress } from './shapes.ts';
 
 type Env = { Variables: AuthEnv['Variables'] & TraceEnv['Variables'] };
 
@@ -93,8 +93,8 @@ export const queueApi = {
     query: listQuery,
     responses: {
       200: {
-        description: 'A page of jobs and the total matching the filters',
-        schema: z.strictObject({ jobs: z.array(queueJob), total: z.number().int().min(0), limit: z.number().int(), offset: z.number().int() }),
+        description: 'A page of jobs and the total matching the filters. Bounded in bytes: large payloads, results and error logs are summarised (ValueSummary, named in each job\'s `truncated`); GET /api/v1/jobs/{id} answers them whole',
+        schema: z.strictObject({ jobs: z.array(listedQueueJob), total: z.number().int().min(0), limit: z.number().int(), offset: z.number().int() }),
       },
     },
   }),

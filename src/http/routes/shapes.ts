@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { QUEUE_STATUSES } from '../../queue/types.ts';
 import { RUN_STATUSES } from '../../runs/types.ts';
+import { LISTED_JOB_FIELDS, LISTED_RUN_FIELDS, LIST_PREVIEW_CHARS, LIST_VALUE_MAX_BYTES } from '../../store/list-bounds.ts';
 
 /** Timestamps the API writes: UTC, with milliseconds (Date.toISOString). */
 export const timestamp = z.iso.datetime().meta({ description: 'UTC date-time (ISO 8601)' });
@@ -17,9 +18,18 @@ export const health = z
     status: z.enum(['ok', 'degraded']),
     uptimeMs: count,
     database: z.strictObject({
-      ok: z.boolean(),
+      ok: z.boolean().meta({ description: 'The database answers' }),
       schemaVersion: z.number().int().optional(),
       error: z.string().optional(),
+      writable: z.boolean().meta({ description: 'false while writes fail for lack of space (status "degraded"); true again after the first write that succeeds' }),
+      writeError: z
+        .strictObject({
+          code: z.literal('STORAGE_FULL'),
+          error: z.string(),
+          since: timestamp.meta({ description: 'When writes started failing' }),
+        })
+        .optional()
+        .meta({ description: 'Why writes fail (present while writable is false)' }),
     }),
     scheduler: z.strictObject({
       enabled: z.boolean(),
@@ -44,6 +54,35 @@ export const jobRun = z
     traceId: z.string().nullable(),
   })
   .meta({ id: 'JobRun', description: 'One row of the run ledger (job_runs)' });
+
+/** Lists are bounded in bytes: what a list shows instead of a large value (src/store/list-bounds.ts). */
+export const valueSummary = z
+  .strictObject({
+    truncated: z.literal(true),
+    bytes: count.meta({ description: "Size of the whole value's JSON, in UTF-8 bytes" }),
+    preview: z.string().meta({ description: `Its first ${LIST_PREVIEW_CHARS} characters (not valid JSON on its own)` }),
+  })
+  .meta({
+    id: 'ValueSummary',
+    description: `In a list, a value whose JSON is larger than ${LIST_VALUE_MAX_BYTES} bytes is replaced by this summary, and the item's \`truncated\` names the field. The item's own endpoint answers the whole value.`,
+  });
+
+const LIST_NOTE = `whole when its JSON is at most ${LIST_VALUE_MAX_BYTES} bytes, else summarised (see \`truncated\`)`;
+
+/** A run as a list shows it. */
+export const listedJobRun = jobRun
+  .extend({
+    details: z
+      .union([valueSummary, z.record(z.string(), z.unknown())])
+      .nullable()
+      .meta({ description: `What the job returned: ${LIST_NOTE}` }),
+    error: z.string().nullable().meta({ description: `An error message longer than ${LIST_VALUE_MAX_BYTES} bytes is cut (see \`truncated\`)` }),
+    truncated: z
+      .array(z.enum(LISTED_RUN_FIELDS))
+      .optional()
+      .meta({ description: 'Fields this list shortened; absent when none was. GET /api/jobs/runs/{id} has them whole' }),
+  })
+  .meta({ id: 'ListedJobRun', description: 'A run in a list: JobRun with large details and errors summarised' });
 
 export const jobStatus = z
   .strictObject({
@@ -114,6 +153,22 @@ export const queueJob = z
     updatedAt: timestamp,
   })
   .meta({ id: 'QueueJob' });
+
+/** A job as a list shows it. */
+export const listedQueueJob = queueJob
+  .extend({
+    payload: z.union([valueSummary, z.unknown()]).meta({ description: `The payload: ${LIST_NOTE}` }),
+    result: z.union([valueSummary, z.unknown()]).meta({ description: `What the handler returned: ${LIST_NOTE}` }),
+    errorLog: queueJob.shape.errorLog.meta({
+      description: `The newest 100 errors when their JSON is at most ${LIST_VALUE_MAX_BYTES} bytes, else only the newest, its message cut (see \`truncated\`)`,
+    }),
+    lastError: z.string().nullable().meta({ description: `Cut when longer than ${LIST_VALUE_MAX_BYTES} bytes (see \`truncated\`)` }),
+    truncated: z
+      .array(z.enum(LISTED_JOB_FIELDS))
+      .optional()
+      .meta({ description: 'Fields this list shortened; absent when none was. GET /api/v1/jobs/{id} has them whole' }),
+  })
+  .meta({ id: 'ListedQueueJob', description: 'A job in a list: QueueJob with large values summarised' });
 
 export const queueProgress = progress
   .extend({ id: z.string(), status: z.enum(QUEUE_STATUSES) })

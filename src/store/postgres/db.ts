@@ -156,3 +156,43 @@ async function transactionOnce<T>(pool: Pool, sql: SchemaSql, fn: (db: Db) => Pr
     throw err;
   }
 }
+
+/**
+ * Runs `fn` as one all-or-nothing step on a client the app lent us: inside the app's transaction
+ * (a savepoint: a failure undoes only this step, and the app's transaction stays usable), or, when
+ * the client has no transaction open, in a transaction of its own on that client. Nothing here
+ * commits the app's transaction.
+ */
+export async function onLentClient<T>(client: Queryable, sql: SchemaSql, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = new Db(client, sql, false);
+  try {
+    await client.query({ text: 'SAVEPOINT nightshift_step' });
+  } catch (err) {
+    if ((err as { code?: string }).code !== NO_TRANSACTION) throw err;
+    return ownTransactionOn(client, () => fn(db));
+  }
+  try {
+    const result = await fn(db);
+    await client.query({ text: 'RELEASE SAVEPOINT nightshift_step' });
+    return result;
+  } catch (err) {
+    await client.query({ text: 'ROLLBACK TO SAVEPOINT nightshift_step' });
+    await client.query({ text: 'RELEASE SAVEPOINT nightshift_step' });
+    throw err;
+  }
+}
+
+/** SQLSTATE of SAVEPOINT outside a transaction block. */
+const NO_TRANSACTION = '25P01';
+
+async function ownTransactionOn<T>(client: Queryable, fn: () => Promise<T>): Promise<T> {
+  await client.query({ text: 'BEGIN' });
+  try {
+    const result = await fn();
+    await client.query({ text: 'COMMIT' });
+    return result;
+  } catch (err) {
+    await client.query({ text: 'ROLLBACK' }).catch(() => {});
+    throw err;
+  }
+}

@@ -8,6 +8,8 @@
 // Connections: a store opened on a URL owns a pool of `max` connections (10 by default) and closes
 // it on close(); a pool passed in stays the app's (close() leaves it open). A worker thread opens
 // its own store from `threadSpec`, with a pool of at most 2 connections (THREAD_POOL_MAX).
+import { IdempotencyKeyReusedError } from '../../queue/errors.ts';
+import pg from 'pg';
 import { toQueueJob } from '../job-rows.ts';
 import type {
   InsertOutcome, JobStore, LeaderStore, MigrationReport, NewJob, NightshiftStore, RunStore, ScheduleStore, StoreHealth, StoreThreadSpec,
@@ -15,17 +17,18 @@ import type {
 import {
   asUnreachable, checkSchemaName, DEFAULT_SCHEMA, describeTarget, openPool, THREAD_POOL_MAX, watchIdleErrors, type Pool, type PoolConfig,
 } from './connect.ts';
-import { BEGIN, Db, SchemaSql, transaction, type Queryable } from './db.ts';
+import { BEGIN, Db, onLentClient, SchemaSql, transaction, type Queryable } from './db.ts';
 import { cancelJob, retryJob } from './jobs/control.ts';
 import { insertJob, insertJobs, jobsByIdempotencyKey } from './jobs/insert.ts';
 import { cancelRequested, recoverStale, renewLeases } from './jobs/leases.ts';
 import { countByStatus, countByTypeAndStatus, jobById, listJobs, progressRow } from './jobs/read.ts';
+import { readyTypes } from './jobs/ready-types.ts';
 import { tick } from './jobs/tick.ts';
 import { acquireLease, readLease, releaseLease } from './leader.ts';
 import { readQueueDepth, readScheduledRunStats } from './metrics.ts';
 import { migrate, schemaVersion } from './migrate.ts';
 import { pruneFinishedJobs, pruneRuns } from './retention.ts';
-import { closeAbandonedRuns, finishRun, getRun, lastRun, lastStartedAt, listRuns, recordSkipped, startRun } from './runs/ledger.ts';
+import { closeAbandonedRuns, countRuns, finishRun, getRun, lastRun, lastStartedAt, listRuns, recordSkipped, startRun } from './runs/ledger.ts';
 import { firstSeen, recordFirstSeen } from './schedules.ts';
 
 export { DatabaseUnreachableError, DEFAULT_SCHEMA, THREAD_POOL_MAX } from './connect.ts';
@@ -50,6 +53,11 @@ interface StoreSetup {
   ownsPool: boolean;
   threadSpec: PostgresThreadSpec;
   prepare: boolean;
+}
+
+/** A node-postgres Pool (not one client): it has no transaction of the app's to join. */
+function isPool(connection: unknown): connection is Pool {
+  return connection instanceof pg.Pool || (typeof (connection as Pool)?.connect === 'function' && typeof (connection as Pool)?.totalCount === 'number');
 }
 
 /** The app's own client (or pool) with its transaction open: anything node-postgres-like with query(). */
@@ -98,20 +106,19 @@ export class PostgresStore implements NightshiftStore {
         if (await insertJob(target, job)) return { inserted: true };
         return (await this.keysHeld(target, [job]))[0]!;
       },
+      // All or nothing, including the check that no key is held by a job of another type: in a
+      // transaction of ours, or a savepoint in the app's (see onLentClient).
       insertMany: async (jobs: readonly NewJob[], connection?: unknown): Promise<InsertOutcome[]> => {
-        const target = on(connection);
-        const inserted = await insertJobs(target, jobs);
-        const held = await this.keysHeld(target, jobs.filter((_, i) => !inserted[i]));
-        return jobs.map((_, i) => (inserted[i] ? { inserted: true } : held.shift()!));
+        if (jobs.length === 0) return [];
+        const batch = (t: Db) => this.insertBatch(t, jobs);
+        if (connection === undefined || isPool(connection)) return transaction((connection as Pool | undefined) ?? pool, sql, batch, BEGIN.write, setup.prepare && connection === undefined);
+        return onLentClient(asQueryable(connection), sql, batch);
       },
       get: async (id) => {
         const row = await jobById(db, id);
         return row && toQueueJob(row);
       },
-      list: async (filter) => {
-        const { rows, total } = await snapshot((s) => listJobs(s, filter));
-        return { jobs: rows.map(toQueueJob), total };
-      },
+      list: (filter) => snapshot((s) => listJobs(s, filter)),
       progress: (id) => progressRow(db, id),
       cancel: (id, now) => tx((t) => cancelJob(t, id, now)),
       retry: (id, now) => tx((t) => retryJob(t, id, now)),
@@ -125,6 +132,7 @@ export class PostgresStore implements NightshiftStore {
           return { ...renewed, recovered };
         }),
       cancelRequested: (ids) => cancelRequested(db, ids),
+      readyTypes: () => readyTypes(db),
       depth: (now) => snapshot((s) => readQueueDepth(s, now)),
       pruneFinished: (cutoff, limit) => pruneFinishedJobs(db, cutoff, limit),
     };
@@ -134,6 +142,7 @@ export class PostgresStore implements NightshiftStore {
       finish: (runId, input) => finishRun(db, runId, input),
       get: (runId) => getRun(db, runId),
       list: (filter) => listRuns(db, filter),
+      count: (filter) => countRuns(db, filter),
       last: (name) => lastRun(db, name),
       lastStartedAt: (name) => lastStartedAt(db, name),
       closeAbandoned: (isOwnerGone, now, maxRunMs) => tx((t) => closeAbandonedRuns(t, isOwnerGone, now, maxRunMs)),
@@ -149,6 +158,22 @@ export class PostgresStore implements NightshiftStore {
       recordFirstSeen: (names, now) => recordFirstSeen(db, names, now),
       firstSeen: (names) => firstSeen(db, names),
     };
+  }
+
+  /**
+   * Inserts a batch (one statement) and answers, per job, inserted or the job holding its key. A key
+   * held by a job of another type is a client bug, not a repeat: IdempotencyKeyReusedError, and the
+   * caller's transaction or savepoint undoes the batch.
+   */
+  private async insertBatch(db: Db, jobs: readonly NewJob[]): Promise<InsertOutcome[]> {
+    const inserted = await insertJobs(db, jobs);
+    const held = await this.keysHeld(db, jobs.filter((_, i) => !inserted[i]));
+    return jobs.map((job, i) => {
+      if (inserted[i]) return { inserted: true };
+      const outcome = held.shift()!;
+      if (!outcome.inserted && outcome.existing.type !== job.type) throw new IdempotencyKeyReusedError(job.idempotencyKey!, outcome.existing.id, outcome.existing.type);
+      return outcome;
+    });
   }
 
   /** For jobs whose insert was ignored: the job holding each one's idempotency key, in order. */

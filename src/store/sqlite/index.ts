@@ -11,14 +11,17 @@ import { cancelJob, retryJob } from './jobs/control.ts';
 import { insertJob, insertJobs, jobByIdempotencyKey } from './jobs/insert.ts';
 import { cancelRequested, recoverStale, renewLeases } from './jobs/leases.ts';
 import { countByStatus, countByTypeAndStatus, jobById, listJobs, progressRow } from './jobs/read.ts';
+import { readyTypes } from './jobs/ready-types.ts';
 import { tick } from './jobs/tick.ts';
 import { acquireLease, readLease, releaseLease } from './leader.ts';
 import { migrate, schemaVersion } from './migrate.ts';
 import { readQueueDepth, readScheduledRunStats } from './metrics.ts';
 import { pruneFinishedJobs, pruneRuns } from './retention.ts';
-import { closeAbandonedRuns, finishRun, getRun, lastRun, lastStartedAt, listRuns, recordSkipped, startRun } from './runs/ledger.ts';
+import { closeAbandonedRuns, countRuns, finishRun, getRun, lastRun, lastStartedAt, listRuns, recordSkipped, startRun } from './runs/ledger.ts';
 import { firstSeen, recordFirstSeen } from './schedules.ts';
 import { WriteGate } from './write-gate.ts';
+import { probeWrite, writeGuard } from './write-guard.ts';
+import { storageFaultsOf } from '../storage-faults.ts';
 
 /**
  * The main connection's wal_autocheckpoint while a runner runs (pages; ~40 MB at 4 KiB pages): a
@@ -64,7 +67,11 @@ export class SqliteStore implements NightshiftStore {
     private readonly options: SqliteStoreOptions,
   ) {
     const gate = (this.gate = options.gate ?? new WriteGate());
-    const w = <T>(fn: () => T): T => gate.write(fn);
+    // A full disk: StorageFullError, recorded for /api/health (write-guard.ts).
+    const faults = storageFaultsOf(this);
+    const guard = writeGuard(db, options.path, faults);
+    faults.probe = () => guard(() => gate.write(() => probeWrite(db)));
+    const w = <T>(fn: () => T): T => guard(() => gate.write(fn));
     this.threadSpec = { kind: 'sqlite', path: options.path, gate: gate.buffer };
     this.jobs = {
       insert: (job: NewJob, connection?: unknown): InsertOutcome => {
@@ -79,10 +86,7 @@ export class SqliteStore implements NightshiftStore {
         const row = jobById(db, id);
         return row && toQueueJob(row);
       },
-      list: (filter) => {
-        const { rows, total } = listJobs(db, filter);
-        return { jobs: rows.map(toQueueJob), total };
-      },
+      list: (filter) => listJobs(db, filter),
       progress: (id) => progressRow(db, id),
       cancel: (id, now) => w(() => cancelJob(db, id, now)),
       retry: (id, now) => w(() => retryJob(db, id, now)),
@@ -98,6 +102,7 @@ export class SqliteStore implements NightshiftStore {
           }).immediate(),
         ),
       cancelRequested: (ids) => cancelRequested(db, ids),
+      readyTypes: () => readyTypes(db),
       depth: (now) => readQueueDepth(db, now),
       pruneFinished: (cutoff, limit) => pruneFinishedJobs(db, cutoff, limit) // a cleanup itself: it yields, it does not raise the gate,
     };
@@ -107,6 +112,7 @@ export class SqliteStore implements NightshiftStore {
       finish: (runId, input) => w(() => finishRun(db, runId, input)),
       get: (runId) => getRun(db, runId),
       list: (filter) => listRuns(db, filter),
+      count: (filter) => countRuns(db, filter),
       last: (name) => lastRun(db, name),
       lastStartedAt: (name) => lastStartedAt(db, name),
       closeAbandoned: (isOwnerGone, now, maxRunMs) => w(() => closeAbandonedRuns(db, isOwnerGone, now, maxRunMs)),

@@ -3,7 +3,8 @@
 // planner matches a partial index (WHERE status = 'failed') only against a literal, and the
 // statements are prepared, whose generic plans never see a parameter's value.
 import { QUEUE_STATUSES, type ListFilter, type QueueCounts, type QueueJobStatus } from '../../../queue/types.ts';
-import type { JobRow } from '../../job-rows.ts';
+import { toQueueJob, type JobRow } from '../../job-rows.ts';
+import { LIST_PREVIEW_CHARS, LIST_VALUE_MAX_BYTES, cutErrorLog, cutMessage, summaryOf, type ListedJobField, type ListedQueueJob } from '../../list-bounds.ts';
 import type { Db } from '../db.ts';
 
 export async function jobById(db: Db, id: string): Promise<JobRow | undefined> {
@@ -35,7 +36,66 @@ async function countWhere(db: Db, where: readonly string[], params: readonly unk
   return sum;
 }
 
-export async function listJobs(db: Db, filter: ListFilter): Promise<{ rows: JobRow[]; total: number }> {
+/**
+ * A list row: the small columns as they are; payload, result, error_log and last_error whole only
+ * up to LIST_VALUE_MAX_BYTES, else their size and a short prefix (src/store/list-bounds.ts), so a
+ * page of large payloads never leaves the server whole. An error log too large to show is reduced
+ * to its newest entry, its message cut, in SQL.
+ */
+const MAX = LIST_VALUE_MAX_BYTES;
+const bounded = (col: string) =>
+  `octet_length(${col}) AS ${col}_bytes, CASE WHEN octet_length(${col}) <= ${MAX} THEN ${col} ELSE substr(${col}, 1, ${LIST_PREVIEW_CHARS}) END AS ${col}`;
+const newest = `(CASE WHEN octet_length(error_log) > ${MAX} THEN error_log::json -> -1 END)`;
+const LIST_COLUMNS = [
+  'id, type, status, tenant_id, actor_id, trace_id, request_id, priority, run_at, attempts, max_attempts',
+  'lease_token, lease_expires_at, lease_owner, run_id, cancel_requested, processed_items, total_items',
+  'idempotency_key, created_by, created_at, started_at, completed_at, updated_at',
+  bounded('payload'),
+  bounded('result'),
+  bounded('last_error'),
+  `octet_length(error_log) AS error_log_bytes, CASE WHEN octet_length(error_log) <= ${MAX} THEN error_log END AS error_log`,
+  `${newest} ->> 'at' AS newest_at`,
+  `(${newest} ->> 'attempt')::integer AS newest_attempt`,
+  `octet_length(${newest} ->> 'message') AS newest_message_bytes`,
+  `substr(${newest} ->> 'message', 1, ${LIST_PREVIEW_CHARS}) AS newest_message`,
+].join(', ');
+
+interface ListRow extends Omit<JobRow, 'error_log'> {
+  payload_bytes: number | null;
+  result_bytes: number | null;
+  last_error_bytes: number | null;
+  error_log: string | null;
+  error_log_bytes: number;
+  newest_at: string | null;
+  newest_attempt: number | null;
+  newest_message_bytes: number | null;
+  newest_message: string | null;
+}
+
+function toListedJob(row: ListRow): ListedQueueJob {
+  const cut: ListedJobField[] = [];
+  const big = (bytes: number | null) => bytes !== null && bytes > MAX;
+  const job: ListedQueueJob = toQueueJob({
+    ...row,
+    payload: big(row.payload_bytes) ? null : row.payload,
+    result: big(row.result_bytes) ? null : row.result,
+    last_error: big(row.last_error_bytes) ? null : row.last_error,
+    error_log: row.error_log ?? '[]',
+  });
+  if (big(row.payload_bytes)) (job.payload = summaryOf(row.payload_bytes!, row.payload ?? ''), cut.push('payload'));
+  if (big(row.result_bytes)) (job.result = summaryOf(row.result_bytes!, row.result ?? ''), cut.push('result'));
+  if (row.error_log === null) {
+    const entry = row.newest_at === null ? undefined : { at: row.newest_at, attempt: row.newest_attempt ?? 0, message: row.newest_message ?? '' };
+    job.errorLog = cutErrorLog(entry, row.newest_message_bytes ?? 0);
+    cut.push('errorLog');
+  }
+  if (big(row.last_error_bytes)) (job.lastError = cutMessage(row.last_error ?? '', row.last_error_bytes!), cut.push('lastError'));
+  if (cut.length) job.truncated = cut;
+  return job;
+}
+
+/** A filtered page, newest first, values bounded as above, with the total matching the filter. */
+export async function listJobs(db: Db, filter: ListFilter): Promise<{ jobs: ListedQueueJob[]; total: number }> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (filter.status) where.push(statusTerm(filter.status));
@@ -43,12 +103,12 @@ export async function listJobs(db: Db, filter: ListFilter): Promise<{ rows: JobR
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   // Ids are UUIDv7 (COLLATE "C"), so id order is creation order: newest first is id DESC.
   const n = params.length;
-  const rows = await db.rows<JobRow>(`SELECT * FROM ns.queue_jobs ${clause} ORDER BY id DESC LIMIT $${n + 1} OFFSET $${n + 2}`, [
+  const rows = await db.rows<ListRow>(`SELECT ${LIST_COLUMNS} FROM ns.queue_jobs ${clause} ORDER BY id DESC LIMIT $${n + 1} OFFSET $${n + 2}`, [
     ...params,
     filter.limit,
     filter.offset ?? 0,
   ]);
-  return { rows, total: await countWhere(db, where, params) };
+  return { jobs: rows.map(toListedJob), total: await countWhere(db, where, params) };
 }
 
 const emptyCounts = (): QueueCounts => ({ pending: 0, processing: 0, completed: 0, failed: 0, cancelled: 0 });

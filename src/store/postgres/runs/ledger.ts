@@ -2,7 +2,8 @@
 // of job_runs (the queue writes the same rows in batches: queue-runs.ts). Run ids are UUIDv7 made
 // from started_at, so id order is start order: "newest first" is id DESC, on the primary key.
 import { uuidv7, uuidv7Prefix } from '../../../core/ids.ts';
-import type { FinalStatus, JobRun, RunFilter, RunStatus } from '../../../runs/types.ts';
+import type { FinalStatus, JobRun, RunCountFilter, RunFilter, RunStatus } from '../../../runs/types.ts';
+import { LIST_PREVIEW_CHARS, LIST_VALUE_MAX_BYTES, cutMessage, summaryOf, type ListedJobRun, type ListedRunField } from '../../list-bounds.ts';
 import { toJobRun, type RunRow } from '../../run-rows.ts';
 import type { FinishRunInput, StartRunInput, StartRunResult } from '../../types.ts';
 import type { Db } from '../db.ts';
@@ -64,7 +65,29 @@ export async function getRun(db: Db, runId: string): Promise<JobRun | undefined>
   return row && toJobRun(row);
 }
 
-export async function listRuns(db: Db, filter: RunFilter): Promise<JobRun[]> {
+/**
+ * A list row: details and error whole up to LIST_VALUE_MAX_BYTES, else their size and a prefix
+ * (src/store/list-bounds.ts), so a page of large results never leaves the server whole.
+ */
+const MAX = LIST_VALUE_MAX_BYTES;
+const bounded = (col: string) =>
+  `octet_length(${col}) AS ${col}_bytes, CASE WHEN octet_length(${col}) <= ${MAX} THEN ${col} ELSE substr(${col}, 1, ${LIST_PREVIEW_CHARS}) END AS ${col}`;
+const LIST_COLUMNS = `id, name, status, trigger, started_at, ended_at, duration_ms, job_id, trace_id, owner, ${bounded('details')}, ${bounded('error')}`;
+
+type ListRow = RunRow & { details_bytes: number | null; error_bytes: number | null };
+
+function toListedRun(row: ListRow): ListedJobRun {
+  const big = (bytes: number | null) => bytes !== null && bytes > MAX;
+  const run: ListedJobRun = toJobRun({ ...row, details: big(row.details_bytes) ? null : row.details, error: big(row.error_bytes) ? null : row.error });
+  const cut: ListedRunField[] = [];
+  if (big(row.details_bytes)) (run.details = { ...summaryOf(row.details_bytes!, row.details ?? '') }, cut.push('details'));
+  if (big(row.error_bytes)) (run.error = cutMessage(row.error ?? '', row.error_bytes!), cut.push('error'));
+  if (cut.length) run.truncated = cut;
+  return run;
+}
+
+/** The WHERE clause of a run filter (listRuns and countRuns share it), with its parameters. */
+function runConditions(filter: RunCountFilter & Pick<RunFilter, 'order' | 'afterId'>): { where: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (term: (p: string) => string, value: unknown) => (params.push(value), where.push(term(`$${params.length}`)));
@@ -75,12 +98,26 @@ export async function listRuns(db: Db, filter: RunFilter): Promise<JobRun[]> {
   if (filter.statuses?.length) add((p) => `status = ANY(${p}::text[])`, filter.statuses);
   if (filter.startedFrom !== undefined) add((p) => `id >= ${p}`, uuidv7Prefix(filter.startedFrom));
   if (filter.startedBefore !== undefined) add((p) => `id < ${p}`, uuidv7Prefix(filter.startedBefore));
+  if (filter.upToId !== undefined) add((p) => `id <= ${p}`, filter.upToId);
+  if (filter.excludeId !== undefined) add((p) => `id <> ${p}`, filter.excludeId);
+  if (filter.afterId !== undefined) add((p) => (filter.order === 'oldest' ? `id > ${p}` : `id < ${p}`), filter.afterId);
+  return { where: where.length ? 'WHERE ' + where.join(' AND ') : '', params };
+}
+
+/** Newest first unless order is 'oldest' (run ids are time-ordered); keyset paging with afterId. */
+export async function listRuns(db: Db, filter: RunFilter): Promise<ListedJobRun[]> {
+  const { where, params } = runConditions(filter);
   const n = params.length;
-  const rows = await db.rows<RunRow>(
-    `SELECT * FROM ns.job_runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT $${n + 1} OFFSET $${n + 2}`,
+  const rows = await db.rows<ListRow>(
+    `SELECT ${LIST_COLUMNS} FROM ns.job_runs ${where} ORDER BY id ${filter.order === 'oldest' ? 'ASC' : 'DESC'} LIMIT $${n + 1} OFFSET $${n + 2}`,
     [...params, filter.limit, filter.offset ?? 0],
   );
-  return rows.map(toJobRun);
+  return rows.map(toListedRun);
+}
+
+export async function countRuns(db: Db, filter: RunCountFilter): Promise<number> {
+  const { where, params } = runConditions(filter);
+  return (await db.row<{ n: number }>(`SELECT count(*) AS n FROM ns.job_runs ${where}`, params))!.n;
 }
 
 /** The newest run of a job that actually ran (skipped ticks do not count). */

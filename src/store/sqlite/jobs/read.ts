@@ -4,7 +4,8 @@
 // never for a bound parameter. See the index comments in src/store/sqlite/migrations/.
 import type { Db } from '../open.ts';
 import { QUEUE_STATUSES, type ListFilter, type QueueCounts, type QueueJobStatus } from '../../../queue/types.ts';
-import type { JobRow } from '../../job-rows.ts';
+import { toQueueJob, type JobRow } from '../../job-rows.ts';
+import { LIST_PREVIEW_CHARS, LIST_VALUE_MAX_BYTES, cutErrorLog, cutMessage, summaryOf, type ListedJobField, type ListedQueueJob } from '../../list-bounds.ts';
 import { stmt } from '../statements.ts';
 
 export function jobById(db: Db, id: string): JobRow | undefined {
@@ -20,7 +21,65 @@ function statusTerm(status: QueueJobStatus): string {
   return `status = '${status}'`;
 }
 
-export function listJobs(db: Db, filter: ListFilter): { rows: JobRow[]; total: number } {
+/**
+ * A list row: the small columns as they are; payload, result, error_log and last_error whole only
+ * up to LIST_VALUE_MAX_BYTES, else their size (octet_length reads the record header, not the
+ * text) and a short prefix, so a page of large payloads never brings them into JavaScript.
+ */
+const MAX = LIST_VALUE_MAX_BYTES;
+const bounded = (col: string) =>
+  `octet_length(${col}) AS ${col}_bytes, CASE WHEN octet_length(${col}) <= ${MAX} THEN ${col} ELSE substr(${col}, 1, ${LIST_PREVIEW_CHARS}) END AS ${col}`;
+const LIST_COLUMNS = [
+  'id, type, status, tenant_id, actor_id, trace_id, request_id, priority, run_at, attempts, max_attempts',
+  'lease_token, lease_expires_at, lease_owner, run_id, cancel_requested, processed_items, total_items',
+  'idempotency_key, created_by, created_at, started_at, completed_at, updated_at',
+  bounded('payload'),
+  bounded('result'),
+  bounded('last_error'),
+  `octet_length(error_log) AS error_log_bytes, CASE WHEN octet_length(error_log) <= ${MAX} THEN error_log END AS error_log`,
+  // Too large to show whole: the newest entry alone, its message cut in SQL.
+  `CASE WHEN octet_length(error_log) > ${MAX} THEN json_extract(error_log, '$[#-1].at') END AS newest_at`,
+  `CASE WHEN octet_length(error_log) > ${MAX} THEN json_extract(error_log, '$[#-1].attempt') END AS newest_attempt`,
+  `CASE WHEN octet_length(error_log) > ${MAX} THEN octet_length(json_extract(error_log, '$[#-1].message')) END AS newest_message_bytes`,
+  `CASE WHEN octet_length(error_log) > ${MAX} THEN substr(json_extract(error_log, '$[#-1].message'), 1, ${LIST_PREVIEW_CHARS}) END AS newest_message`,
+].join(', ');
+
+interface ListRow extends Omit<JobRow, 'error_log'> {
+  payload_bytes: number | null;
+  result_bytes: number | null;
+  last_error_bytes: number | null;
+  error_log: string | null;
+  error_log_bytes: number;
+  newest_at: string | null;
+  newest_attempt: number | null;
+  newest_message_bytes: number | null;
+  newest_message: string | null;
+}
+
+function toListedJob(row: ListRow): ListedQueueJob {
+  const cut: ListedJobField[] = [];
+  const big = (bytes: number | null) => bytes !== null && bytes > MAX;
+  const job: ListedQueueJob = toQueueJob({
+    ...row,
+    payload: big(row.payload_bytes) ? null : row.payload,
+    result: big(row.result_bytes) ? null : row.result,
+    last_error: big(row.last_error_bytes) ? null : row.last_error,
+    error_log: row.error_log ?? '[]',
+  });
+  if (big(row.payload_bytes)) (job.payload = summaryOf(row.payload_bytes!, row.payload ?? ''), cut.push('payload'));
+  if (big(row.result_bytes)) (job.result = summaryOf(row.result_bytes!, row.result ?? ''), cut.push('result'));
+  if (row.error_log === null) {
+    const newest = row.newest_at === null ? undefined : { at: row.newest_at, attempt: row.newest_attempt ?? 0, message: row.newest_message ?? '' };
+    job.errorLog = cutErrorLog(newest, row.newest_message_bytes ?? 0);
+    cut.push('errorLog');
+  }
+  if (big(row.last_error_bytes)) (job.lastError = cutMessage(row.last_error ?? '', row.last_error_bytes!), cut.push('lastError'));
+  if (cut.length) job.truncated = cut;
+  return job;
+}
+
+/** A filtered page, newest first, values bounded as above (see src/store/list-bounds.ts). */
+export function listJobs(db: Db, filter: ListFilter): { jobs: ListedQueueJob[]; total: number } {
   const where: string[] = [];
   const params: unknown[] = [];
   if (filter.status) where.push(statusTerm(filter.status));
@@ -29,8 +88,8 @@ export function listJobs(db: Db, filter: ListFilter): { rows: JobRow[]; total: n
   if (filter.type) (where.push('type = ?'), params.push(filter.type));
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   // Ids are UUIDv7, so id order is creation order: newest first is id DESC.
-  const rows = stmt(db, `SELECT * FROM ${from} ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...params, filter.limit, filter.offset ?? 0) as JobRow[];
-  return { rows, total: countWhere(db, where, params) };
+  const rows = stmt(db, `SELECT ${LIST_COLUMNS} FROM ${from} ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...params, filter.limit, filter.offset ?? 0) as ListRow[];
+  return { jobs: rows.map(toListedJob), total: countWhere(db, where, params) };
 }
 
 /**

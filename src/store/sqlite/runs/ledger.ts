@@ -4,8 +4,9 @@
 // primary key.
 import { uuidv7, uuidv7Prefix } from '../../../core/ids.ts';
 import type { Db } from '../open.ts';
-import type { FinalStatus, JobRun, RunFilter, RunStatus } from '../../../runs/types.ts';
+import type { FinalStatus, JobRun, RunCountFilter, RunFilter, RunStatus } from '../../../runs/types.ts';
 import { toJobRun, type RunRow } from '../../run-rows.ts';
+import { LIST_PREVIEW_CHARS, LIST_VALUE_MAX_BYTES, cutMessage, summaryOf, type ListedJobRun, type ListedRunField } from '../../list-bounds.ts';
 import type { FinishRunInput, StartRunInput, StartRunResult } from '../../types.ts';
 
 export type { FinalStatus };
@@ -69,7 +70,27 @@ export function getRun(db: Db, runId: string): JobRun | undefined {
 }
 
 
-export function listRuns(db: Db, filter: RunFilter): JobRun[] {
+/**
+ * A list row: details and error whole up to LIST_VALUE_MAX_BYTES, else their size and a prefix
+ * (src/store/list-bounds.ts), so a page of large results never brings them into JavaScript.
+ */
+const MAX = LIST_VALUE_MAX_BYTES;
+const bounded = (col: string) =>
+  `octet_length(${col}) AS ${col}_bytes, CASE WHEN octet_length(${col}) <= ${MAX} THEN ${col} ELSE substr(${col}, 1, ${LIST_PREVIEW_CHARS}) END AS ${col}`;
+const LIST_COLUMNS = `id, name, status, trigger, started_at, ended_at, duration_ms, job_id, trace_id, owner, ${bounded('details')}, ${bounded('error')}`;
+
+function toListedRun(row: RunRow & { details_bytes: number | null; error_bytes: number | null }): ListedJobRun {
+  const big = (bytes: number | null) => bytes !== null && bytes > MAX;
+  const run: ListedJobRun = toJobRun({ ...row, details: big(row.details_bytes) ? null : row.details, error: big(row.error_bytes) ? null : row.error });
+  const cut: ListedRunField[] = [];
+  if (big(row.details_bytes)) (run.details = { ...summaryOf(row.details_bytes!, row.details ?? '') }, cut.push('details'));
+  if (big(row.error_bytes)) (run.error = cutMessage(row.error ?? '', row.error_bytes!), cut.push('error'));
+  if (cut.length) run.truncated = cut;
+  return run;
+}
+
+/** The WHERE clause of a run filter (listRuns and countRuns share it). */
+function runConditions(filter: RunCountFilter & Pick<RunFilter, 'order' | 'afterId'>): { where: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   if (filter.name) (where.push('name = ?'), params.push(filter.name));
@@ -82,10 +103,22 @@ export function listRuns(db: Db, filter: RunFilter): JobRun[] {
   }
   if (filter.startedFrom !== undefined) (where.push('id >= ?'), params.push(uuidv7Prefix(filter.startedFrom)));
   if (filter.startedBefore !== undefined) (where.push('id < ?'), params.push(uuidv7Prefix(filter.startedBefore)));
-  const sql = `SELECT * FROM nightshift_job_runs ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-               ORDER BY id DESC LIMIT ? OFFSET ?`;
-  const rows = db.prepare(sql).all(...params, filter.limit, filter.offset ?? 0) as RunRow[];
-  return rows.map(toJobRun);
+  if (filter.upToId !== undefined) (where.push('id <= ?'), params.push(filter.upToId));
+  if (filter.excludeId !== undefined) (where.push('id != ?'), params.push(filter.excludeId));
+  if (filter.afterId !== undefined) (where.push(filter.order === 'oldest' ? 'id > ?' : 'id < ?'), params.push(filter.afterId));
+  return { where: where.length ? 'WHERE ' + where.join(' AND ') : '', params };
+}
+
+export function listRuns(db: Db, filter: RunFilter): ListedJobRun[] {
+  const { where, params } = runConditions(filter);
+  const sql = `SELECT ${LIST_COLUMNS} FROM nightshift_job_runs ${where} ORDER BY id ${filter.order === 'oldest' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`;
+  const rows = db.prepare(sql).all(...params, filter.limit, filter.offset ?? 0) as (RunRow & { details_bytes: number | null; error_bytes: number | null })[];
+  return rows.map(toListedRun);
+}
+
+export function countRuns(db: Db, filter: RunCountFilter): number {
+  const { where, params } = runConditions(filter);
+  return (db.prepare(`SELECT count(*) AS n FROM nightshift_job_runs ${where}`).get(...params) as { n: number }).n;
 }
 
 /** The newest run of a job that actually ran (skipped ticks do not count). */
