@@ -32,6 +32,8 @@ interface Running {
 
 // The jobs' ctx.db: this thread's own connection to the app's database (and the store's write gate,
 // which cleanup batches yield to).
+// PostgreSQL threads open their store with openPostgresThreadStore once the engine runs on it (issue 13).
+if (data.store.kind !== 'sqlite') throw new Error(`Worker threads on a ${data.store.kind} store are not supported yet`);
 const store = openThreadStore(data.store);
 const { db, gate } = store;
 const runs = runReader(store.runs);

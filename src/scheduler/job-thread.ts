@@ -30,6 +30,8 @@ port.on('message', (message) => {
 
 const { definition } = await loadJobFile(data.jobFile);
 const logger = createLogger({ level: data.logLevel, sink: forwardLog(post) }, { job: definition.name, runId: data.runId });
+// PostgreSQL threads open their store with openPostgresThreadStore once the engine runs on it (issue 13).
+if (data.store.kind !== 'sqlite') throw new Error(`Worker threads on a ${data.store.kind} store are not supported yet`);
 const store = openThreadStore(data.store);
 const { db, gate } = store;
 post({ type: 'started' });

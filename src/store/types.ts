@@ -48,8 +48,15 @@ export interface NightshiftStore {
   readonly schedules: ScheduleStore;
 }
 
-/** SQLite: the file, and the write gate's shared memory (see src/store/sqlite/write-gate.ts). */
-export type StoreThreadSpec = { kind: 'sqlite'; path: string; gate: SharedArrayBuffer };
+/**
+ * SQLite: the file, and the write gate's shared memory (see src/store/sqlite/write-gate.ts).
+ * PostgreSQL: a URL with credentials (a thread lives in this process), Nightshift's schema, the
+ * thread's pool size (2 by default), whether statements are prepared, and SSL options that can be
+ * copied to a thread.
+ */
+export type StoreThreadSpec =
+  | { kind: 'sqlite'; path: string; gate: SharedArrayBuffer }
+  | { kind: 'postgres'; url: string; schema: string; poolMax?: number; prepare?: boolean; ssl?: boolean | Record<string, unknown> };
 
 export interface MigrationReport {
   /** Versions applied by this call (empty when the schema was current). */

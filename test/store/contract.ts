@@ -1,5 +1,5 @@
 // The store contract: what every NightshiftStore backend must do, written once against the
-// interface (src/store/types.ts) and run by each backend's test file (sqlite.test.ts today).
+// interface (src/store/types.ts) and run by each backend's test file (sqlite.test.ts, postgres.test.ts).
 // It only awaits the interface's methods, so a synchronous store and a promise-based one pass the
 // same way. Each test gets a fresh, migrated store.
 import assert from 'node:assert/strict';
@@ -291,6 +291,27 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.deepEqual(run.details, { n: 2 });
       });
 
+      it('an ok ending closes the run row opened while it ran (no second row); a batch mixes both kinds', async (store) => {
+        const long = newJob({ createdAt: T0, priority: 1 });
+        const short = newJob({ createdAt: T0 + 1 });
+        await store.jobs.insert(long);
+        await store.jobs.insert(short);
+        const [l, s] = (await store.jobs.tick(claimTick(T0 + 1, 2))).claimed;
+        await store.jobs.tick({ ...endTick(T0 + 300, [], retryIn(0)), openRuns: [{ runId: l!.run_id!, type: l!.type, jobId: l!.id, traceId: l!.trace_id, startedAt: T0 + 1 }] });
+        const endings = [
+          { attempt: attemptOf(l!, T0 + 1, true), ending: { kind: 'ok' as const, result: '{"long":true}', processed: null, total: null } },
+          { attempt: attemptOf(s!, T0 + 1, false), ending: { kind: 'ok' as const, result: null, processed: null, total: null } },
+        ];
+        const { applied } = await store.jobs.tick(endTick(T0 + 500, endings, retryIn(0)));
+        assert.deepEqual(applied.map((a) => [a.attempt.id, a.written]), [[long.id, true], [short.id, true]]);
+        const longRun = (await store.runs.get(l!.run_id!))!;
+        assert.deepEqual([longRun.status, longRun.durationMs, longRun.details], ['success', 499, { long: true }]);
+        const shortRun = (await store.runs.get(s!.run_id!))!;
+        assert.deepEqual([shortRun.status, shortRun.durationMs, shortRun.details], ['success', 499, null]);
+        assert.equal((await store.runs.list({ limit: 10 })).length, 2, 'one row per attempt');
+        for (const id of [long.id, short.id]) assert.equal((await store.jobs.get(id))!.status, 'completed');
+      });
+
       it('a failed attempt is written as the engine planned: back to pending later, error logged, run failed', async (store) => {
         const job = newJob();
         await store.jobs.insert(job);
@@ -311,6 +332,44 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.equal(run.error, 'boom');
         assert.deepEqual((await store.jobs.tick(claimTick(T0 + 4_999, 1))).claimed, [], 'not before its retry time');
         assert.equal((await store.jobs.tick(claimTick(T0 + 5_000, 1))).claimed[0]!.attempts, 2);
+      });
+
+      it('a released attempt goes back to pending at once, uncounted; a cancelled ending is final; a failure with no attempts left fails the job', async (store) => {
+        const released = newJob({ createdAt: T0, priority: 3 });
+        const cancelled = newJob({ createdAt: T0 + 1, priority: 2 });
+        const exhausted = newJob({ createdAt: T0 + 2, priority: 1, maxAttempts: 1 });
+        for (const j of [released, cancelled, exhausted]) await store.jobs.insert(j);
+        const rows = (await store.jobs.tick(claimTick(T0 + 10, 3))).claimed;
+        assert.deepEqual(rows.map((r) => r.id), [released.id, cancelled.id, exhausted.id]);
+        const [a, b, c] = rows.map((r) => attemptOf(r, T0 + 10)) as [Attempt, Attempt, Attempt];
+        const plans: Record<string, Plan> = {
+          [a.id]: { status: 'pending', runAt: T0 + 20, uncount: true, run: { status: 'abandoned', error: 'shutting down' } },
+          [b.id]: { status: 'cancelled', error: { attempt: 1, message: 'Cancelled' }, run: { status: 'cancelled', error: 'Cancelled' } },
+          [c.id]: { status: 'failed', error: { attempt: 1, message: 'boom' }, run: { status: 'failed', error: 'boom' } },
+        };
+        const { applied } = await store.jobs.tick(
+          endTick(
+            T0 + 20,
+            [
+              { attempt: a, ending: { kind: 'released', message: 'shutting down' } },
+              { attempt: b, ending: { kind: 'cancelled', message: 'Cancelled' } },
+              { attempt: c, ending: { kind: 'error', message: 'boom' } },
+            ],
+            (_e, attempt) => plans[attempt.id]!,
+          ),
+        );
+        assert.deepEqual(applied.map((x) => x.written), [true, true, true]);
+        const back = (await store.jobs.get(released.id))!;
+        assert.deepEqual([back.status, back.attempts, back.errorLog.length], ['pending', 0, 0], 'released: pending again, the attempt given back, no error logged');
+        assert.equal((await store.runs.get(a.runId))!.status, 'abandoned');
+        const gone = (await store.jobs.get(cancelled.id))!;
+        assert.deepEqual([gone.status, gone.lastError, gone.completedAt], ['cancelled', 'Cancelled', new Date(T0 + 20).toISOString()]);
+        assert.equal((await store.runs.get(b.runId))!.status, 'cancelled');
+        const failed = (await store.jobs.get(exhausted.id))!;
+        assert.deepEqual([failed.status, failed.attempts, failed.lastError], ['failed', 1, 'boom']);
+        assert.equal((await store.runs.get(c.runId))!.error, 'boom');
+        const again = await store.jobs.tick(claimTick(T0 + 20, 3));
+        assert.deepEqual(again.claimed.map((r) => [r.id, r.attempts]), [[released.id, 1]], 'only the released job runs again, as attempt 1');
       });
 
       it('progress is written for the lease holder only', async (store) => {
@@ -365,6 +424,24 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.match(recovered.lastError!, /lease expired/);
         assert.equal((await store.runs.get(lost!.run_id!))!.status, 'abandoned');
         assert.equal((await store.jobs.get(mine.id))!.status, 'processing');
+      });
+
+      it('recovery fails a job with no attempts left and cancels one an admin asked to cancel', async (store) => {
+        const last = newJob({ createdAt: T0, priority: 2, maxAttempts: 1 });
+        const asked = newJob({ createdAt: T0 + 1, priority: 1 });
+        await store.jobs.insert(last);
+        await store.jobs.insert(asked);
+        const claimed = (await store.jobs.tick({ ...claimTick(T0 + 1, 2), owner: 'test-host:2:runner-b', leaseMs: 1_000 })).claimed;
+        assert.equal(claimed.length, 2);
+        assert.equal(await store.jobs.cancel(asked.id, T0 + 2), 'cancelling');
+        const result = await store.jobs.upkeep({ now: T0 + 5_000, owner: OWNER, leaseMs: 1_000, held: [], isOwnerGone: () => false });
+        assert.deepEqual(
+          result.recovered.map((r) => [r.id, r.status]).sort(),
+          [[last.id, 'failed'], [asked.id, 'cancelled']].sort(),
+        );
+        assert.equal((await store.jobs.get(last.id))!.status, 'failed');
+        assert.equal((await store.jobs.get(asked.id))!.status, 'cancelled');
+        assert.deepEqual((await store.jobs.upkeep({ now: T0 + 6_000, owner: OWNER, leaseMs: 1_000, held: [], isOwnerGone: () => false })).recovered, [], 'once');
       });
 
       it('upkeep recovers at once the jobs of an owner known to be gone', async (store) => {

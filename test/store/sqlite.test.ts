@@ -12,6 +12,6 @@ storeContract('sqlite', {
     return store;
   },
   async dispose(store) {
-    rmSync(dirname((store as SqliteStore).threadSpec.path), { recursive: true, force: true });
+    rmSync(dirname((store as SqliteStore).db.name), { recursive: true, force: true });
   },
 });
