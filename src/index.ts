@@ -44,3 +44,9 @@ export { SchemaTooNewError, StorageFullError } from './store/errors.ts';
 // Logging
 export { createPinoLogger as createLogger, type LoggerOptions } from './log/logger.ts';
 export type { PinoLike } from './log/host.ts';
+
+// The request kit for the host's own routes (answers and OpenAPI entries like Nightshift's own)
+export {
+  apiErrorHandler, apiHeaders, ApiError, badRequest, conflict, defineRoute, isoDateTime, jsonBodyLimit, notFound, serve, timestamp, traceContext,
+  type Access, type Reply, type RouteHandler, type RouteInput, type RouteSpec,
+} from './http/kit.ts';

@@ -11,7 +11,7 @@ import type { Config } from './config.ts';
 import { migrateAppSchema } from './domain/schema.ts';
 import { resolveJwtSecret } from './jwt-secret.ts';
 import { appLogger, type AppLogger } from './logger.ts';
-import { appRoutes } from './routes/index.ts';
+import { APP_ROUTES, appRoutes } from './routes/index.ts';
 
 export interface Runtime {
   config: Config;
@@ -74,6 +74,8 @@ export async function startRuntime(config: Config, logger: AppLogger = appLogger
       bodyLimitBytes: config.bodyLimitBytes,
       metricsToken: config.metricsToken,
       dashboardSessionMinutes: config.dashboardSessionMinutes,
+      // The app's own routes appear in the API document too (GET /api/openapi.json).
+      documentRoutes: APP_ROUTES,
     }),
   );
 

@@ -10,6 +10,7 @@ import { jobRoutes } from './routes/jobs.ts';
 import { enqueueRoute, queueRoutes } from './routes/queue.ts';
 import { queueBatchRoutes } from './routes/queue-batch.ts';
 import { jsonBodyLimit } from './body-limit.ts';
+import type { RouteSpec } from './openapi/define.ts';
 import { apiHeaders } from './headers.ts';
 import { traceContext } from './trace.ts';
 import { dashboardRoutes } from '../dashboard/routes.ts';
@@ -25,6 +26,8 @@ export interface AppOptions {
   authorize?: Authorize;
   /** Where the dashboard sits under the app's base: '' (default: the base itself) or e.g. '/dashboard'. */
   dashboardPath?: string;
+  /** The host's own routes (defineRoute), listed in the served OpenAPI document beside the engine's. */
+  documentRoutes?: readonly RouteSpec[];
 }
 
 /**
@@ -56,7 +59,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
 
   // The operator's surface: API description, Prometheus metrics and the web dashboard. Each
   // module applies its own authentication (docs are public; metrics and dashboard are not).
-  app.route('/api', openApiRoutes(deps));
+  app.route('/api', openApiRoutes(deps, options.documentRoutes ?? []));
   app.all('/api/*', (c) => c.json(notFoundBody(c), 404));
   app.route('/', metricsRoutes(deps, { authorize: options.authorize }));
   // Last: mounted at the base itself, the dashboard answers every path not served above.

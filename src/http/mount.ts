@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { createApp, type App } from './app.ts';
 import type { AppDeps } from './deps.ts';
 import type { Authorize } from './auth/principal.ts';
+import type { RouteSpec } from './openapi/define.ts';
 
 export interface RoutesOptions {
   /**
@@ -31,6 +32,11 @@ export interface RoutesOptions {
   dashboardSessionMinutes?: number;
   /** Longest lifetime (exp - iat) a token of the built-in sign-in may claim. Default a year. */
   maxTokenLifetimeSeconds?: number;
+  /**
+   * The host's own routes, defined with defineRoute (and served with serve()), to list in the
+   * OpenAPI document beside Nightshift's: their paths are the host's, from its root.
+   */
+  documentRoutes?: readonly RouteSpec[];
 }
 
 const STARTING = { error: 'Nightshift is starting', code: 'STARTING' };
@@ -54,7 +60,7 @@ export function mountable(engine: () => EngineParts | undefined, options: Routes
       metricsToken: options.metricsToken,
       dashboardSessionMinutes: options.dashboardSessionMinutes,
       maxTokenLifetimeSeconds: options.maxTokenLifetimeSeconds,
-    }, { authorize: options.authorize, dashboardPath: options.dashboardPath });
+    }, { authorize: options.authorize, dashboardPath: options.dashboardPath, documentRoutes: options.documentRoutes });
     // "/admin/jobs/*" -> "/admin/jobs"; "/*" (mounted at the root) -> "".
     const base = c.req.routePath.replace(/\/?\*$/, '');
     let served = underBase.get(base);

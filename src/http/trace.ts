@@ -17,6 +17,8 @@ export function traceIdFrom(headers: { traceparent?: string; requestId?: string 
 
 export const traceContext = () =>
   createMiddleware<TraceEnv>(async (c, next) => {
+    // Already traced by the host's own traceContext (the same request passing into Nightshift's routes).
+    if (c.get('traceId')) return next();
     const requestId = c.req.header('x-request-id');
     const traceId = traceIdFrom({ traceparent: c.req.header('traceparent'), requestId });
     c.set('traceId', traceId);

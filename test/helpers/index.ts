@@ -11,7 +11,7 @@ import { signToken } from '../../src/http/auth/auth.ts';
 import type { Role } from '../../src/http/auth/roles.ts';
 import { loadJobs, type LoadedJob } from '../../src/jobs/load.ts';
 import { createLogger, createPinoLogger, type LogRecord, type Logger } from '../../src/log/logger.ts';
-import { appRoutes } from '../../src/app/routes/index.ts';
+import { APP_ROUTES, appRoutes } from '../../src/app/routes/index.ts';
 import { Hono } from 'hono';
 import { JobScheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.ts';
 import { Queue } from '../../src/queue/index.ts';
@@ -125,7 +125,7 @@ export async function testApp(t: TempDb, options: Partial<SchedulerOptions> & { 
   const bodyLimitBytes = 100 * 1024;
   const engine = createApp(
     { store: t.store, scheduler, queue, logger: logs.logger, jwtSecret: TEST_SECRET, runWaitMs: options.runWaitMs ?? 20_000, bodyLimitBytes },
-    { dashboardPath: '/dashboard' },
+    { dashboardPath: '/dashboard', documentRoutes: APP_ROUTES },
   );
   const app = new Hono();
   app.route('/', appRoutes({ db: t.db, write: (fn) => fn(), jwtSecret: TEST_SECRET, bodyLimitBytes, logger: logs.pino }));

@@ -114,7 +114,7 @@ describe('structure', () => {
 describe('the document and the app agree', () => {
   test('every route the app registers under /api is documented, and every documented operation is served', () => {
     // app.routes lists handlers and middleware; middleware (app.use) is registered as ALL.
-    const served = new Set(h.engine.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${openApiPath(r.path)}`));
+    const served = new Set(h.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${openApiPath(r.path)}`));
     const documented = new Set(operations.map((o) => `${o.method} ${o.template}`));
     const servedApi = [...served].filter((r) => r.split(' ')[1]!.startsWith('/api'));
     assert.ok(servedApi.length >= 14);
@@ -128,8 +128,8 @@ describe('the document and the app agree', () => {
       const what = `${method} ${template}`;
       const path = concretePath(template, { name: 'cleanupPreviewSessions', file: 'docs.js' });
       const roles: string[] = operation.security[0]?.bearerJwt ?? [];
-      const anonymous = await h.engine.request(path, { method });
-      const asStaff = await h.engine.request(path, { method, headers: staff });
+      const anonymous = await h.app.request(path, { method });
+      const asStaff = await h.app.request(path, { method, headers: staff });
       if (operation.security.length === 0) {
         assert.ok(![401, 403].includes(anonymous.status), `${what} is public: ${anonymous.status}`);
         continue;

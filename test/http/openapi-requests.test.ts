@@ -22,7 +22,7 @@ before(async () => {
   h = await testApp(t, { enabled: false });
   doc = await servedDocument(h.engine);
   operations = operationsOf(doc);
-  checker = new ContractChecker(h.engine, operations);
+  checker = new ContractChecker(h.app, operations);
   admin = await bearer('admin');
 });
 after(() => t.cleanup());

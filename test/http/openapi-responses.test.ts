@@ -10,7 +10,9 @@ import { after, before, describe, test } from 'node:test';
 import { loadJobs } from '../../src/jobs/load.ts';
 import { QueueRunner } from '../../src/queue/index.ts';
 import { StorageFullError } from '../../src/store/errors.ts';
-import { bearer, tempDb, testApp, waitFor, type TempDb, type TestApp } from '../helpers/index.ts';
+import { Hono } from 'hono';
+import { appRoutes } from '../../src/app/routes/index.ts';
+import { bearer, tempDb, testApp, TEST_SECRET, waitFor, type TempDb, type TestApp } from '../helpers/index.ts';
 import { concretePath, ContractChecker, operationsOf, servedDocument, type Operation } from './openapi-support.ts';
 
 const DAY = 86_400_000;
@@ -53,7 +55,7 @@ before(async () => {
   t = tempDb();
   h = await testApp(t, { jobsDir: dir });
   operations = operationsOf(await servedDocument(h.engine));
-  api = new ContractChecker(h.engine, operations, seen);
+  api = new ContractChecker(h.app, operations, seen);
   admin = await bearer('admin');
   staff = await bearer('staff');
 });
@@ -71,7 +73,7 @@ async function otherApp(options: Parameters<typeof testApp>[1], prepare?: (db: T
   others.push(db);
   const app = await testApp(db, options);
   prepare?.(db);
-  return new ContractChecker(app.engine, operationsOf(await servedDocument(app.engine)), seen);
+  return new ContractChecker(app.app, operationsOf(await servedDocument(app.engine)), seen);
 }
 
 const json = (headers: Record<string, string>, body: unknown, method = 'POST'): RequestInit => ({
@@ -173,6 +175,37 @@ describe('answers match the document', () => {
     assert.equal((await api.request('/api/jobs/enqueue', json(admin, { jobName: 'no.such.job' }))).body.code, 'UNKNOWN_JOB_TYPE');
   });
 
+  test("the reference app's own routes (documented through routes({ documentRoutes })): every answer, and 507 on a full disk", async () => {
+    const later = new Date(Date.now() + 86_400_000).toISOString();
+    const created = await api.request('/api/preview-sessions', json(admin, { expiresAt: later }));
+    assert.equal(created.status, 201);
+    const token = created.body.token as string;
+    assert.equal((await api.request(`/api/preview-sessions/${token}/validate`)).status, 200);
+    assert.equal((await api.request(`/api/preview-sessions/${token}/revoke`, { method: 'POST', headers: admin })).status, 200);
+    assert.equal((await api.request(`/api/preview-sessions/${token}/validate`)).body.code, 'REVOKED');
+    const other = await api.request('/api/preview-sessions', json(admin, { expiresAt: later }));
+    t.db.prepare(`UPDATE preview_sessions SET expires_at = 0 WHERE token = ?`).run(other.body.token);
+    assert.equal((await api.request(`/api/preview-sessions/${other.body.token}/validate`)).body.code, 'EXPIRED');
+    assert.equal((await api.request('/api/preview-sessions/nope/validate')).status, 404);
+    assert.equal((await api.request('/api/preview-sessions/nope/revoke', { method: 'POST', headers: admin })).status, 404);
+    assert.equal((await api.request('/api/i18n-cache', json(admin, { promptHash: 'greeting', value: 'Bonjour', expiresAt: later }))).status, 201);
+    assert.equal((await api.request('/api/i18n-cache/stats', { headers: admin })).body.count, 1);
+
+    // The app's writes on a full disk: SQLite's SQLITE_FULL reaches the kit's error handler.
+    const full = new Hono();
+    const sqliteFull = () => {
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    };
+    full.route('/', appRoutes({ db: t.db, write: sqliteFull, jwtSecret: TEST_SECRET, bodyLimitBytes: 100 * 1024, logger: h.logs.pino }));
+    const onFull = new ContractChecker(full, operations, seen);
+    const answers = [
+      await onFull.request('/api/preview-sessions', json(admin, { expiresAt: later })),
+      await onFull.request(`/api/preview-sessions/${token}/revoke`, { method: 'POST', headers: admin }),
+      await onFull.request('/api/i18n-cache', json(admin, { promptHash: 'greeting', value: 'Salut', expiresAt: later })),
+    ];
+    for (const a of answers) assert.deepEqual([a.status, a.body.code], [507, 'STORAGE_FULL']);
+  });
+
   test('documentation and metrics: the document, the page, an asset (200, 304, 404), /metrics', async () => {
     assert.equal((await api.request('/api/openapi.json')).body.openapi, '3.1.0');
     assert.match((await api.request('/api/docs')).text, /<html/);
@@ -198,7 +231,7 @@ describe('answers match the document', () => {
     others.push(db);
     const app = await testApp(db, { jobsDir: dir });
     await app.scheduler.start();
-    const checker = new ContractChecker(app.engine, operationsOf(await servedDocument(app.engine)), seen);
+    const checker = new ContractChecker(app.app, operationsOf(await servedDocument(app.engine)), seen);
     const { id } = (await app.queue.enqueue({ type: 'quickJob' })).job;
     // What the store throws when SQLite answers SQLITE_FULL (src/store/sqlite/write-guard.ts).
     const full = () => {

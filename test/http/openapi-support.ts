@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import type { RouteSpec } from '../../src/http/openapi/define.ts';
 import { API_ROUTES } from '../../src/http/openapi/catalog.ts';
+import { APP_ROUTES } from '../../src/app/routes/index.ts';
 import { errorCodesOf } from '../../src/http/openapi/define.ts';
 import { errorSchemaFor } from '../../src/http/openapi/error-codes.ts';
 import type { App } from '../../src/http/app.ts';
@@ -29,7 +30,7 @@ export function operationsOf(doc: Json): Operation[] {
   const list: Operation[] = [];
   for (const [template, item] of Object.entries(doc.paths as Record<string, Json>)) {
     for (const [method, operation] of Object.entries(item)) {
-      const spec = API_ROUTES.find((r) => r.operationId === operation.operationId);
+      const spec = [...API_ROUTES, ...APP_ROUTES].find((r) => r.operationId === operation.operationId);
       assert.ok(spec, `${operation.operationId} has a definition`);
       list.push({ method: method.toUpperCase(), template, operation, spec });
     }

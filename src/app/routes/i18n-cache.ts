@@ -2,9 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { cacheStats, putCacheEntry } from '../domain/i18n-cache.ts';
 import type { DomainDeps } from './deps.ts';
-import { defineRoute, serve } from '../../http/openapi/define.ts';
-import { isoDateTime } from '../../http/validate.ts';
-import { timestamp } from '../../http/routes/shapes.ts';
+import { defineRoute, isoDateTime, serve, timestamp } from '../../index.ts';
 
 const TAGS = ['i18n cache'];
 

@@ -2,10 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { createPreviewSession, revokePreviewSession, validatePreviewSession } from '../domain/preview-sessions.ts';
 import type { DomainDeps } from './deps.ts';
-import { ApiError, notFound } from '../../http/errors.ts';
-import { defineRoute, serve } from '../../http/openapi/define.ts';
-import { isoDateTime } from '../../http/validate.ts';
-import { timestamp } from '../../http/routes/shapes.ts';
+import { ApiError, defineRoute, isoDateTime, notFound, serve, timestamp } from '../../index.ts';
 
 const TAGS = ['Preview sessions'];
 const tokenParam = z.object({ token: z.string().meta({ description: 'The session token' }) });

@@ -15,6 +15,11 @@ export interface DocumentedJobType {
 
 export interface DocumentInput {
   routes: readonly RouteSpec[];
+  /**
+   * The host app's own routes: their paths are the host's, from its root, so each path item names
+   * its own server ('/') instead of the document's (where the host mounted Nightshift).
+   */
+  hostRoutes?: readonly RouteSpec[];
   /** Job types the queue accepts (the enqueue bodies get one variant each). */
   jobTypes: readonly DocumentedJobType[];
   version: string;
@@ -152,22 +157,33 @@ function errorComponent(collector: SchemaCollector, codes: readonly ErrorCode[])
   return name;
 }
 
+/** A host route's path is from the host's root, not from where Nightshift is mounted. */
+const HOST_SERVERS = [{ url: '/', description: "The host app's own route, from its root" }];
+
 export function buildOpenApiDocument(input: DocumentInput): OpenApiDocument {
   const collector = new SchemaCollector();
   // Responses first, so a named schema keeps its plain name in its response (output) form.
   for (const spec of input.routes) for (const response of Object.values(spec.responses)) if (response.schema) collector.convert(response.schema, 'output');
+  const hostRoutes = input.hostRoutes ?? [];
+  for (const spec of hostRoutes) for (const response of Object.values(spec.responses)) if (response.schema) collector.convert(response.schema, 'output');
   const paths: Record<string, Record<string, JsonSchema>> = {};
-  for (const spec of input.routes) {
+  const add = (spec: RouteSpec, host: boolean) => {
     const path = openApiPath(spec.path);
     paths[path] ??= {};
     if (paths[path]![spec.method]) throw new Error(`${spec.method.toUpperCase()} ${path} is defined twice`);
-    paths[path]![spec.method] = operationOf(collector, spec, input.jobTypes);
-  }
-  const usedTags = new Set(input.routes.flatMap((spec) => spec.tags));
+    const operation = operationOf(collector, spec, input.jobTypes);
+    paths[path]![spec.method] = host ? { ...operation, servers: HOST_SERVERS } : operation;
+  };
+  for (const spec of input.routes) add(spec, false);
+  for (const spec of hostRoutes) add(spec, true);
+  const all = [...input.routes, ...hostRoutes];
+  const usedTags = new Set(all.flatMap((spec) => spec.tags));
+  // The host's own tags come without a description (TAGS describes the engine's).
+  const hostTags = [...usedTags].filter((name) => !TAGS.some((tag) => tag.name === name)).map((name) => ({ name }));
   return {
     openapi: '3.1.0',
     info: { title: 'Nightshift API', version: input.version, description: introduction() },
-    tags: TAGS.filter((tag) => usedTags.has(tag.name)),
+    tags: [...TAGS.filter((tag) => usedTags.has(tag.name)), ...hostTags],
     paths,
     components: {
       schemas: Object.fromEntries(Object.entries(collector.components).sort(([a], [b]) => a.localeCompare(b))),

@@ -7,7 +7,7 @@ import type { AppDeps } from '../deps.ts';
 import { basePathFromMount, type BasePathEnv } from '../base-path.ts';
 import { handleError } from '../errors.ts';
 import { API_ROUTES } from './catalog.ts';
-import { serve } from './define.ts';
+import { serve, type RouteSpec } from './define.ts';
 import { docsApi } from './docs-api.ts';
 import { DOCS_CSP, DocsAssets } from './docs-page.ts';
 import { buildOpenApiDocument, type DocumentedJobType, type OpenApiDocument } from './document.ts';
@@ -24,7 +24,8 @@ function documentedJobTypes(deps: Pick<AppDeps, 'queue'>): DocumentedJobType[] {
   }));
 }
 
-export function openApiRoutes(deps: AppDeps) {
+/** `hostRoutes`: the host's own route definitions, documented beside the engine's (routes({ documentRoutes })). */
+export function openApiRoutes(deps: AppDeps, hostRoutes: readonly RouteSpec[] = []) {
   const app = new Hono<BasePathEnv>();
   const assets = new DocsAssets();
   // Built on first request (job files are loaded by then) and kept until a job type is registered
@@ -41,7 +42,7 @@ export function openApiRoutes(deps: AppDeps) {
     }
     let text = texts.get(base);
     if (text === undefined) {
-      document ??= buildOpenApiDocument({ routes: API_ROUTES, jobTypes: documentedJobTypes(deps), version: packageVersion() });
+      document ??= buildOpenApiDocument({ routes: API_ROUTES, hostRoutes, jobTypes: documentedJobTypes(deps), version: packageVersion() });
       // Paths in the document start with /api; the server is where the host put Nightshift.
       text = JSON.stringify({ ...document, servers: [{ url: base || '/' }] });
       texts.set(base, text);

@@ -8,8 +8,6 @@ export const TAGS = [
   { name: 'Health', description: 'Liveness for load balancers and uptime checks' },
   { name: 'Scheduled jobs', description: 'Cron jobs: status, manual runs and the run ledger (job_runs)' },
   { name: 'Queue', description: 'The durable job queue: enqueue, inspect, cancel, retry' },
-  { name: 'Preview sessions', description: 'The small domain cleanupPreviewSessions keeps tidy' },
-  { name: 'i18n cache', description: 'The small domain cleanupI18nCache keeps tidy' },
   { name: 'Operations', description: 'Prometheus metrics (text format, not JSON)' },
   { name: 'Documentation', description: 'This document and the page that renders it' },
 ];
