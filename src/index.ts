@@ -3,7 +3,7 @@
 
 // The engine
 export { createNightshift, Nightshift, NightshiftNotStartedError, type EnqueueOptions, type StartOptions } from './nightshift.ts';
-export { NightshiftOptionsError, type NightshiftOptions, type SqliteConnection } from './options.ts';
+export { isTimeZone, NightshiftOptionsError, type NightshiftOptions, type SqliteConnection } from './options.ts';
 export type { RoutesOptions } from './http/mount.ts';
 export type { Authorize, Principal, PrincipalRole } from './http/auth/principal.ts';
 export type { ListenOptions, Listening } from './http/listen.ts';

@@ -1,7 +1,7 @@
 // Configuration is parsed once, from the environment, by zod. Everything else receives the parsed
 // object; nothing reads process.env on its own, so tests can build any configuration they need.
 import { z } from 'zod';
-import { isTimeZone } from '../options.ts';
+import { isTimeZone } from '../index.ts';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
