@@ -5,6 +5,7 @@
 export { createNightshift, Nightshift, NightshiftNotStartedError, type EnqueueOptions, type StartOptions } from './nightshift.ts';
 export { isTimeZone, NightshiftOptionsError, type NightshiftOptions, type SqliteConnection } from './options.ts';
 export type { RoutesOptions } from './http/mount.ts';
+export type { PausedType } from './store/types.ts';
 export type { Authorize, Principal, PrincipalRole } from './http/auth/principal.ts';
 export type { ListenOptions, Listening } from './http/listen.ts';
 

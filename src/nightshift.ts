@@ -131,7 +131,7 @@ export class Nightshift {
       : undefined;
     // The runner claims right after an enqueue or a cancel in this process instead of at its next poll.
     const limits = { maxPayloadBytes: o.maxPayloadBytes, maxRunAheadMs: o.maxRunAheadMs };
-    const queue = new Queue({ store, jobs: types, logger, limits, onEnqueue: (job) => runner?.wake(job.runAt), onCancel: (id) => runner?.cancel(id), onRetry: metrics.onManualRetry });
+    const queue = new Queue({ store, jobs: types, logger, limits, onEnqueue: (job) => runner?.wake(job.runAt), onCancel: (id) => runner?.cancel(id), onRetry: metrics.onManualRetry, onPausedChange: () => void runner?.refreshPaused() });
     metrics.attach({ scheduler, queue, runner });
     this.parts = { jobs, types, queue, scheduler, runner, metrics };
     await (options.scheduler === 'manual' ? scheduler.startForManualRuns() : scheduler.start());

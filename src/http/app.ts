@@ -9,6 +9,7 @@ import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { enqueueRoute, queueRoutes } from './routes/queue.ts';
 import { queueBatchRoutes } from './routes/queue-batch.ts';
+import { queuesRoutes } from './routes/queues.ts';
 import { jsonBodyLimit } from './body-limit.ts';
 import type { RouteSpec } from './openapi/define.ts';
 import { apiHeaders } from './headers.ts';
@@ -54,6 +55,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}) {
   // The queue: progress is readable by any signed-in role, the rest needs owner or admin.
   app.use('/api/v1/jobs', auth);
   app.use('/api/v1/jobs/*', auth);
+  for (const path of ['/api/v1/queues', '/api/v1/queues/*']) app.use(path, auth, adminOnly);
+  app.route('/api/v1/queues', queuesRoutes(deps));
   app.route('/api/v1/jobs', queueBatchRoutes(deps, adminOnly));
   app.route('/api/v1/jobs', queueRoutes(deps, adminOnly));
 

@@ -18,6 +18,8 @@ export function claimPlan(r: {
   threads: readonly ThreadView[];
   room: number;
   caps: ReadonlyMap<string, number>;
+  /** Types an operator paused: not claimed (their jobs stay pending). */
+  paused?: ReadonlySet<string>;
 }): ClaimPlan {
   const threadOf = new Map<string, number>();
   const place = (candidates: readonly Candidate[], left: ReadonlyMap<string, number>): Candidate[] =>
@@ -25,5 +27,7 @@ export function claimPlan(r: {
       threadOf.set(candidate.id, thread);
       return candidate;
     });
-  return { request: { room: r.room, caps: r.caps, types: r.types.names(), place }, threadOf };
+  const names = r.types.names();
+  const types = r.paused?.size ? names.filter((type) => !r.paused!.has(type)) : names;
+  return { request: { room: r.room, caps: r.caps, types, place }, threadOf };
 }

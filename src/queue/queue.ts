@@ -7,7 +7,7 @@ import type { LoadedJob } from '../jobs/load.ts';
 import type { Logger } from '../log/logger.ts';
 import { percentOf } from '../store/job-rows.ts';
 import { boundListedJob, type ListedQueueJob } from '../store/list-bounds.ts';
-import type { NightshiftStore } from '../store/types.ts';
+import type { NightshiftStore, PausedType } from '../store/types.ts';
 import { DEFAULT_ENQUEUE_LIMITS, enqueue, type EnqueueLimits, type EnqueueReturn } from './enqueue.ts';
 import { enqueueMany, type EnqueueManyReturn } from './enqueue-many.ts';
 
@@ -24,6 +24,8 @@ export interface QueueOptions {
   onEnqueue?: (job: QueueJob) => void;
   /** Called when a processing job is asked to cancel (runtime: runner.cancel(id), no poll delay). */
   onCancel?: (id: string) => void;
+  /** Called after a type is paused or resumed here (runtime: runner.refreshPaused(), no poll delay). */
+  onPausedChange?: () => void;
   /** Called when a failed or cancelled job is put back by hand (metrics count manual retries). */
   onRetry?: (job: QueueJob) => void;
   /** Payload size and runAt horizon (default DEFAULT_ENQUEUE_LIMITS). */
@@ -85,6 +87,34 @@ export class Queue<S extends NightshiftStore = NightshiftStore> {
       this.options.onEnqueue?.(result.job);
     }
     return result;
+  }
+
+  /**
+   * Pauses a queue type for every process on the database: its pending jobs stay pending (running
+   * ones finish), enqueue still accepts new ones. Returns false when it already was paused.
+   * Throws UnknownJobTypeError for a type no job file here defines.
+   */
+  async pause(type: string, by: string | null = null): Promise<boolean> {
+    return this.setPaused(type, true, by);
+  }
+
+  /** Resumes a paused type; its waiting jobs are claimed again. False when it was not paused. */
+  async resume(type: string, by: string | null = null): Promise<boolean> {
+    return this.setPaused(type, false, by);
+  }
+
+  /** The paused types, with when and by whom. */
+  async paused(): Promise<PausedType[]> {
+    return this.store.jobs.pausedTypes();
+  }
+
+  private async setPaused(type: string, paused: boolean, by: string | null): Promise<boolean> {
+    this.types.require(type);
+    const changed = await this.store.jobs.setPaused({ type, paused, by, now: Date.now() });
+    // The audit line: who paused or resumed what (also when nothing changed, so a repeat shows).
+    this.options.logger.info(paused ? 'Queue type paused' : 'Queue type resumed', { job: type, by, changed });
+    if (changed) this.options.onPausedChange?.();
+    return changed;
   }
 
   async get(id: string): Promise<QueueJob | undefined> {

@@ -48,6 +48,8 @@ export class QueueRunner {
   private state: RunnerState = 'idle';
   private starting?: Promise<void>;
   private stopping?: Promise<void>;
+  /** Types an operator paused (refreshed every poll): never claimed while paused. */
+  private paused: ReadonlySet<string> = new Set();
   /** Types with ready jobs but no job file here, already warned about (once each). */
   private readonly warnedTypes = new Set<string>();
   private tickQueued = false;
@@ -115,6 +117,7 @@ export class QueueRunner {
     this.state = 'starting';
     markLive(this.owner);
     await this.maintain();
+    await this.refreshPaused();
     try {
       await this.pool.start();
     } catch (err) {
@@ -174,7 +177,7 @@ export class QueueRunner {
     const endings = this.flights.takeEndings();
     const progress = this.flights.takeProgress();
     if (endings.length === 0 && progress.length === 0 && room === 0 && needRows.length === 0) return;
-    const plan = room > 0 ? claimPlan({ types: this.types, placement: this.placement, threads, room, caps: this.types.caps() }) : undefined;
+    const plan = room > 0 ? claimPlan({ types: this.types, placement: this.placement, threads, room, caps: this.types.caps(), paused: this.paused }) : undefined;
     const request: TickRequest = {
       now,
       owner: this.owner,
@@ -281,8 +284,27 @@ export class QueueRunner {
   }
 
   private poll(): void {
-    if (!this.store.connectionBusy?.()) void pollCancels(this.upkeep);
+    if (!this.store.connectionBusy?.()) {
+      void pollCancels(this.upkeep);
+      // Pauses and resumes made in other processes reach this runner within a poll interval.
+      void this.refreshPaused();
+    }
     this.wake();
+  }
+
+  /**
+   * Re-reads the paused types (Queue.pause/resume call it through the runtime, so a pause made in
+   * this process holds from the next claim). A resumed type is claimed at once.
+   */
+  async refreshPaused(): Promise<void> {
+    try {
+      const now = new Set((await this.store.jobs.pausedTypes()).map((p) => p.type));
+      const resumed = [...this.paused].some((type) => !now.has(type));
+      this.paused = now;
+      if (resumed) this.wake();
+    } catch (err) {
+      this.logger.error('Queue runner could not read the paused types', errorFields(err));
+    }
   }
 
   private async maintain(): Promise<void> {

@@ -127,10 +127,24 @@ export interface JobStore {
    * Optional: the runner uses it to warn about types no job file of its handles.
    */
   readyTypes?(): Awaitable<string[]>;
+  /** The queue types paused by an operator (their jobs stay pending; enqueue is still accepted). */
+  pausedTypes(): Awaitable<PausedType[]>;
+  /**
+   * Pauses or resumes a type, persisted for every process on the database. Returns false when it
+   * already was in that state (nothing written).
+   */
+  setPaused(request: { type: string; paused: boolean; by: string | null; now: number }): Awaitable<boolean>;
   /** Scrape-time gauges: counts by status and type, and the oldest due job. */
   depth(now: number): Awaitable<QueueDepth>;
   /** Deletes up to `limit` finished jobs that finished before `cutoff`; returns how many. */
   pruneFinished(cutoff: number, limit: number): Awaitable<number>;
+}
+
+export interface PausedType {
+  type: string;
+  /** When it was paused (epoch ms), and by whom (the actor, when known). */
+  pausedAt: number;
+  pausedBy: string | null;
 }
 
 /** What the runner knows about an attempt in flight. */

@@ -165,6 +165,14 @@ describe('answers match the document', () => {
     assert.equal(tooMany.body.code, 'BATCH_TOO_LARGE');
   });
 
+  test('queue types: list, pause and resume (200), an unknown type (404)', async () => {
+    assert.equal((await api.request('/api/v1/queues/quickJob/pause', { method: 'POST', headers: admin })).body.changed, true);
+    const listed = await api.request('/api/v1/queues', { headers: admin });
+    assert.equal(listed.body.queues.find((q: { type: string }) => q.type === 'quickJob').paused, true);
+    assert.equal((await api.request('/api/v1/queues/quickJob/resume', { method: 'POST', headers: admin })).body.paused, false);
+    for (const action of ['pause', 'resume']) assert.equal((await api.request(`/api/v1/queues/nope/${action}`, { method: 'POST', headers: admin })).status, 404);
+  });
+
   test("seed 004's enqueue: 201, 200 for a repeated key, 409 for a key of another type, 400 for an unknown type", async () => {
     const body = { jobName: 'quickJob', tenantId: 'tenant-1', idempotencyKey: 'key-2' };
     const created = await api.request('/api/jobs/enqueue', json({ ...admin, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }, body));
@@ -237,7 +245,7 @@ describe('answers match the document', () => {
     const full = () => {
       throw new StorageFullError(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }));
     };
-    Object.assign(db.store.jobs, { insert: full, insertMany: full, cancel: full, retry: full });
+    Object.assign(db.store.jobs, { insert: full, insertMany: full, cancel: full, retry: full, setPaused: full });
     Object.assign(db.store.runs, { start: full });
     try {
       const answers = [
@@ -245,6 +253,8 @@ describe('answers match the document', () => {
         await checker.request('/api/jobs/enqueue', json(admin, { jobName: 'quickJob' })),
         await checker.request('/api/v1/jobs/batch', json(admin, { jobs: [{ type: 'quickJob' }] })),
         await checker.request(`/api/v1/jobs/${id}`, { method: 'DELETE', headers: admin }),
+        await checker.request('/api/v1/queues/quickJob/pause', { method: 'POST', headers: admin }),
+        await checker.request('/api/v1/queues/quickJob/resume', { method: 'POST', headers: admin }),
         await checker.request(`/api/v1/jobs/${id}/retry`, { method: 'POST', headers: admin }),
         await checker.request('/api/jobs/run/quickJob', { method: 'POST', headers: admin }),
       ];

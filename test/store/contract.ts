@@ -250,6 +250,20 @@ export function storeContract(name: string, factory: StoreFactory): void {
         assert.deepEqual([...(await store.jobs.readyTypes())].sort(), ['a', 'b'], 'not the future job, not the claimed one');
       });
 
+      it('paused types: persisted with who and when, pausing twice or resuming a running type changes nothing', async (store) => {
+        assert.deepEqual(await store.jobs.pausedTypes(), []);
+        assert.equal(await store.jobs.setPaused({ type: 'b', paused: true, by: 'ops', now: T0 }), true);
+        assert.equal(await store.jobs.setPaused({ type: 'a', paused: true, by: null, now: T0 + 1 }), true);
+        assert.equal(await store.jobs.setPaused({ type: 'b', paused: true, by: 'other', now: T0 + 2 }), false, 'already paused');
+        assert.deepEqual(await store.jobs.pausedTypes(), [
+          { type: 'a', pausedAt: T0 + 1, pausedBy: null },
+          { type: 'b', pausedAt: T0, pausedBy: 'ops' },
+        ]);
+        assert.equal(await store.jobs.setPaused({ type: 'b', paused: false, by: 'ops', now: T0 + 3 }), true);
+        assert.equal(await store.jobs.setPaused({ type: 'b', paused: false, by: 'ops', now: T0 + 4 }), false, 'not paused');
+        assert.deepEqual((await store.jobs.pausedTypes()).map((p) => p.type), ['a']);
+      });
+
       it('only what place() chooses is claimed, and per-type caps count jobs running anywhere', async (store) => {
         for (let i = 0; i < 4; i++) await store.jobs.insert(newJob({ createdAt: T0 + i, type: 'capped' }));
         await store.jobs.insert(newJob({ createdAt: T0 + 10, type: 'free' }));

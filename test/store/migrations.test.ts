@@ -51,18 +51,19 @@ describe('migrations beside a host app', () => {
     hostDatabase();
     const store = openSqliteStore(path);
     try {
-      assert.deepEqual(store.migrate(), { applied: [1, 2], version: latestVersion() });
+      assert.deepEqual(store.migrate(), { applied: [1, 2, 3], version: latestVersion() });
       const db = store.db;
       assert.equal(db.pragma('user_version', { simple: true }), 2, "the app's PRAGMA user_version is untouched");
       assert.deepEqual(
         tables(db),
-        ['job_runs', 'jobs', 'nightshift_job_runs', 'nightshift_migrations', 'nightshift_queue_jobs', 'nightshift_scheduled_jobs', 'nightshift_scheduler_lease', 'orders'],
+        ['job_runs', 'jobs', 'nightshift_job_runs', 'nightshift_migrations', 'nightshift_paused_types', 'nightshift_queue_jobs', 'nightshift_scheduled_jobs', 'nightshift_scheduler_lease', 'orders'],
       );
       assert.ok(indexes(db).every((name) => name.startsWith('nightshift_')), `every index Nightshift made is prefixed: ${indexes(db)}`);
       assert.deepEqual(db.prepare(`SELECT what FROM job_runs`).all(), [{ what: "the app's own row" }], "the app's own job_runs is not adopted");
       assert.deepEqual(db.prepare(`SELECT version, name FROM nightshift_migrations`).all(), [
         { version: 1, name: 'core: run ledger, scheduler lease, scheduled jobs, queue' },
         { version: 2, name: 'queue: ready jobs by type, waiting jobs by run_at' },
+        { version: 3, name: 'queue: paused types' },
       ]);
       assert.deepEqual(store.migrate().applied, [], 'the second start applies nothing');
     } finally {
@@ -105,11 +106,11 @@ describe('upgrading a Nightshift 0.1 database', () => {
     const { runId, jobId } = legacyDatabase();
     const store = openSqliteStore(path);
     try {
-      assert.deepEqual(store.migrate().applied, [1, 2]);
+      assert.deepEqual(store.migrate().applied, [1, 2, 3]);
       const db = store.db;
       assert.deepEqual(
         tables(db),
-        ['i18n_cache', 'nightshift_job_runs', 'nightshift_migrations', 'nightshift_queue_jobs', 'nightshift_scheduled_jobs', 'nightshift_scheduler_lease', 'preview_sessions', 'requests'],
+        ['i18n_cache', 'nightshift_job_runs', 'nightshift_migrations', 'nightshift_paused_types', 'nightshift_queue_jobs', 'nightshift_scheduled_jobs', 'nightshift_scheduler_lease', 'preview_sessions', 'requests'],
       );
       assert.equal(db.pragma('user_version', { simple: true }), 2);
       assert.deepEqual(migrateAppSchema(db), [], "the reference app's migrations see their tables as current");

@@ -10,6 +10,7 @@ import { newTraceId, uuidv7 } from '../../src/core/ids.ts';
 import { IdempotencyKeyReusedError } from '../../src/queue/errors.ts';
 import { SchemaTooNewError } from '../../src/store/errors.ts';
 import { DatabaseUnreachableError, openPostgresStore, type PostgresStore } from '../../src/store/postgres/index.ts';
+import { migrations } from '../../src/store/postgres/migrations/index.ts';
 import type { NewJob } from '../../src/store/types.ts';
 import { WORKER_ENTRY } from '../../src/threads/paths.ts';
 import { testPostgres } from '../helpers/postgres.ts';
@@ -60,11 +61,11 @@ if (!server.available) {
         async (store) => {
           assert.equal(store.schema, schema);
           const tables = await db.admin.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema]);
-          assert.deepEqual(tables.rows.map((r) => r.table_name), ['job_runs', 'migrations', 'queue_jobs', 'scheduled_jobs', 'scheduler_lease']);
+          assert.deepEqual(tables.rows.map((r) => r.table_name), ['job_runs', 'migrations', 'paused_types', 'queue_jobs', 'scheduled_jobs', 'scheduler_lease']);
           const public_ = await db.admin.query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'`);
           assert.equal(public_.rows[0].n, 0, 'nothing in public');
           const versions = await db.admin.query(`SELECT version FROM "${schema}".migrations`);
-          assert.deepEqual(versions.rows.map((r) => r.version), [1]);
+          assert.deepEqual(versions.rows.map((r) => r.version).sort(), [1, 2]);
         },
         () => openPostgresStore(db.url, { schema, max: 2 }),
       );
@@ -307,7 +308,7 @@ if (!server.available) {
             () => other.migrate(),
             (err: Error) => {
               assert.ok(err instanceof SchemaTooNewError, String(err));
-              assert.match(err.message, /schema version 99, newer than this Nightshift supports \(version 1\)/);
+              assert.match(err.message, new RegExp(`schema version 99, newer than this Nightshift supports \\(version ${migrations.at(-1)!.version}\\)`));
               assert.match(err.message, new RegExp(`schema ${store.schema}`));
               assert.doesNotMatch(err.message, /s3cret-pw/);
               return true;

@@ -22,6 +22,7 @@ import { cancelJob, retryJob } from './jobs/control.ts';
 import { insertJob, insertJobs, jobsByIdempotencyKey } from './jobs/insert.ts';
 import { cancelRequested, recoverStale, renewLeases } from './jobs/leases.ts';
 import { countByStatus, countByTypeAndStatus, jobById, listJobs, progressRow } from './jobs/read.ts';
+import { pausedTypes, setPaused } from './jobs/paused.ts';
 import { readyTypes } from './jobs/ready-types.ts';
 import { tick } from './jobs/tick.ts';
 import { acquireLease, readLease, releaseLease } from './leader.ts';
@@ -133,6 +134,8 @@ export class PostgresStore implements NightshiftStore {
         }),
       cancelRequested: (ids) => cancelRequested(db, ids),
       readyTypes: () => readyTypes(db),
+      pausedTypes: () => pausedTypes(db),
+      setPaused: (r) => setPaused(db, r),
       depth: (now) => snapshot((s) => readQueueDepth(s, now)),
       pruneFinished: (cutoff, limit) => pruneFinishedJobs(db, cutoff, limit),
     };

@@ -11,6 +11,7 @@ import { cancelJob, retryJob } from './jobs/control.ts';
 import { insertJob, insertJobs, jobByIdempotencyKey } from './jobs/insert.ts';
 import { cancelRequested, recoverStale, renewLeases } from './jobs/leases.ts';
 import { countByStatus, countByTypeAndStatus, jobById, listJobs, progressRow } from './jobs/read.ts';
+import { pausedTypes, setPaused } from './jobs/paused.ts';
 import { readyTypes } from './jobs/ready-types.ts';
 import { tick } from './jobs/tick.ts';
 import { acquireLease, readLease, releaseLease } from './leader.ts';
@@ -103,6 +104,8 @@ export class SqliteStore implements NightshiftStore {
         ),
       cancelRequested: (ids) => cancelRequested(db, ids),
       readyTypes: () => readyTypes(db),
+      pausedTypes: () => pausedTypes(db),
+      setPaused: (r) => w(() => setPaused(db, r)),
       depth: (now) => readQueueDepth(db, now),
       pruneFinished: (cutoff, limit) => pruneFinishedJobs(db, cutoff, limit) // a cleanup itself: it yields, it does not raise the gate,
     };

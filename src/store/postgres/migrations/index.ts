@@ -3,5 +3,6 @@
 // from SQLite's version 2 schema in one step.)
 import type { PgMigration } from '../migration.ts';
 import { coreMigration } from './001-core.ts';
+import { pausedTypesMigration } from './002-paused-types.ts';
 
-export const migrations: readonly PgMigration[] = [coreMigration];
+export const migrations: readonly PgMigration[] = [coreMigration, pausedTypesMigration];

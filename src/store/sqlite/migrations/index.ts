@@ -3,5 +3,6 @@
 import type { Migration } from '../migration.ts';
 import { coreMigration } from './001-core.ts';
 import { readyByTypeMigration } from './002-ready-by-type.ts';
+import { pausedTypesMigration } from './003-paused-types.ts';
 
-export const migrations: readonly Migration[] = [coreMigration, readyByTypeMigration];
+export const migrations: readonly Migration[] = [coreMigration, readyByTypeMigration, pausedTypesMigration];
