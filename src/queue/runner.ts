@@ -384,6 +384,8 @@ export class QueueRunner {
       threads: this.pool.threads.length,
       readyThreads: this.pool.threads.filter((t) => t.ready).length,
       running: this.flights.size,
+      /** The paused types as this runner last read them (it claims none of them). */
+      paused: [...this.paused],
       ...this.counters,
     };
   }

@@ -44,7 +44,7 @@ test('a pause made by another process reaches a running runner within its poll i
   try {
     await h.runner.start();
     h.t.store.jobs.setPaused({ type: 'test.echo', paused: true, by: null, now: Date.now() }); // as another process would
-    await settle(200);
+    await waitFor(() => h.runner.stats().paused.includes('test.echo'), { what: 'the runner to read the pause on its poll' });
     const job = h.queue.enqueue({ type: 'test.echo', payload: {} }).job;
     await settle(300);
     assert.equal((await h.queue.get(job.id))?.status, 'pending');
