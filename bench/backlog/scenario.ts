@@ -17,6 +17,7 @@ import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.
 import type { TickRequest, TickResult } from '../../src/store/types.ts';
 import { BENCH_JOBS, REPO_ROOT, freshDbPath, removeDb } from '../queue/lib/paths.ts';
 import { PLAINJOB_TYPE, plainjobQueue, quiet } from '../queue/lib/plainjob.ts';
+import { timeCalls } from '../queue/lib/stats.ts';
 
 const HELD_JOB = join(REPO_ROOT, 'bench', 'backlog', 'jobs', 'held.ts');
 const logger = createLogger({ level: 'warn', sink: (r) => process.stderr.write(JSON.stringify(r) + '\n') });
@@ -112,15 +113,6 @@ async function latency(args: { backlog: 'none' | 'future' | 'capped'; size: numb
   return { backlog: args.backlog, size: args.size, start, idleCpuS, idleMs: args.idleMs, ticks: ticks.samples, rssMiB };
 }
 
-function timeCalls(n: number, call: (i: number) => void): number[] {
-  const samples = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const t = now();
-    call(i);
-    samples[i] = now() - t;
-  }
-  return samples;
-}
 
 export interface EnqueueResult {
   nightshift: number[];

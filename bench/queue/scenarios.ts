@@ -9,6 +9,7 @@ import { defineWorker } from 'plainjob';
 import { checkRows, handlerCalls, nightshift, type QueueRowCheck } from './lib/nightshift.ts';
 import { PLAINJOB_TYPE, plainjobQueue, plainjobRows, quiet } from './lib/plainjob.ts';
 import { BENCH_DIR, freshDbPath, removeDb } from './lib/paths.ts';
+import { timeCalls } from './lib/stats.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -269,15 +270,6 @@ export interface EnqueueCostResult {
   noAutoCheckpoint: number[];
 }
 
-function timeCalls(n: number, call: (i: number) => void): number[] {
-  const samples = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const t = now();
-    call(i);
-    samples[i] = now() - t;
-  }
-  return samples;
-}
 
 async function enqueueCost(args: { n: number; warmup: number; txSize: number; txCount: number; liveN: number; idleN: number; idleEveryMs: number }): Promise<EnqueueCostResult> {
   const { n, warmup, txSize, txCount, liveN, idleN, idleEveryMs } = args;

@@ -43,3 +43,14 @@ export function table(headers: readonly string[], rows: readonly (readonly (stri
 }
 
 export const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
+
+/** Times each of `n` calls (ms per call, performance.now()). */
+export function timeCalls(n: number, call: (i: number) => void): number[] {
+  const samples = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    call(i);
+    samples[i] = performance.now() - t;
+  }
+  return samples;
+}

@@ -9,6 +9,7 @@
 // LOCKED, so two ticks never wait on each other and never read the same candidate; a job another
 // tick holds is simply not offered. test/store/postgres-plans.test.ts checks the plans.
 import type { Candidate, ClaimedRow } from '../../types.ts';
+import { inClaimOrder, type Claim } from '../../claims.ts';
 import type { Db } from '../db.ts';
 
 /** Most waiting jobs one tick makes ready; more are left for the next tick (see promoteDue). */
@@ -82,13 +83,6 @@ export async function runningByType(db: Db, types: readonly string[]): Promise<M
   return new Map(rows.map((r) => [r.type, r.n]));
 }
 
-export interface Claim {
-  id: string;
-  /** Fresh random lease token: the only key that can complete, fail or renew this attempt. */
-  token: string;
-  /** The job_runs row this attempt will be recorded as. */
-  runId: string;
-}
 
 export const CLAIM = `
   UPDATE ns.queue_jobs AS j
@@ -109,7 +103,5 @@ export async function claimJobs(db: Db, claims: readonly Claim[], lease: { owner
     claims.map((c) => c.token),
     claims.map((c) => c.runId),
   ]);
-  // RETURNING order is unspecified; dispatch must follow claim (priority) order.
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return claims.map((c) => byId.get(c.id)).filter((r): r is ClaimedRow => r !== undefined);
+  return inClaimOrder(claims, rows);
 }

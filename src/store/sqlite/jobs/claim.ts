@@ -10,6 +10,7 @@
 // checks the plans.
 import type { Db } from '../open.ts';
 import type { Candidate, ClaimedRow } from '../../types.ts';
+import { inClaimOrder, type Claim } from '../../claims.ts';
 import { stmt } from '../statements.ts';
 
 /** Most waiting jobs one tick makes ready; more are left for the next tick (see promoteDue). */
@@ -73,13 +74,6 @@ export function runningByType(db: Db, types: readonly string[]): Map<string, num
   return new Map(rows.map((r) => [r.type, r.n]));
 }
 
-export interface Claim {
-  id: string;
-  /** Fresh random lease token: the only key that can complete, fail or renew this attempt. */
-  token: string;
-  /** The nightshift_job_runs row this attempt will be recorded as. */
-  runId: string;
-}
 
 export const CLAIM = `
   UPDATE nightshift_queue_jobs
@@ -100,7 +94,5 @@ export function claimJobs(db: Db, claims: readonly Claim[], lease: { owner: stri
     now: lease.now,
     expires: lease.now + lease.leaseMs,
   }) as ClaimedRow[];
-  // RETURNING order is unspecified; dispatch must follow claim (priority) order.
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  return claims.map((c) => byId.get(c.id)).filter((r): r is ClaimedRow => r !== undefined);
+  return inClaimOrder(claims, rows);
 }
