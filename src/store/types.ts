@@ -356,11 +356,21 @@ export interface LeaseHolder {
   expiresAt: number;
 }
 
+export interface AcquireLease {
+  owner: string;
+  pid: number;
+  hostname: string;
+  ttlMs: number;
+  now: number;
+  /** Whether a holder is known to be dead (a process on this host that is gone): its lease is taken at once. */
+  isOwnerGone(owner: string): boolean;
+}
+
 /** One scheduler leads per database: a lease its holder renews. */
 export interface LeaderStore {
   read(): Awaitable<LeaseHolder | undefined>;
   /** Takes or renews the lease; true when `owner` holds it afterwards. */
-  acquire(request: { owner: string; pid: number; hostname: string; ttlMs: number; now: number; isOwnerGone(owner: string): boolean }): Awaitable<boolean>;
+  acquire(request: AcquireLease): Awaitable<boolean>;
   release(owner: string): Awaitable<void>;
 }
 

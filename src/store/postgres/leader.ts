@@ -2,7 +2,7 @@
 // this database and until when. The holder renews it; anyone may take it once it expires or its
 // owner is gone (the engine decides "gone": src/core/owner.ts). An advisory lock makes read,
 // decide and write one step across every instance.
-import type { LeaseHolder } from '../types.ts';
+import type { AcquireLease, LeaseHolder } from '../types.ts';
 import type { Db } from './db.ts';
 
 interface LeaseRow {
@@ -16,15 +16,6 @@ interface LeaseRow {
 export async function readLease(db: Db): Promise<LeaseHolder | undefined> {
   const row = await db.row<LeaseRow>(`SELECT owner, pid, hostname, acquired_at, expires_at FROM ns.scheduler_lease WHERE id = 1`);
   return row && { owner: row.owner, pid: row.pid, hostname: row.hostname, acquiredAt: row.acquired_at, expiresAt: row.expires_at };
-}
-
-export interface AcquireLease {
-  owner: string;
-  pid: number;
-  hostname: string;
-  ttlMs: number;
-  now: number;
-  isOwnerGone(owner: string): boolean;
 }
 
 const UPSERT = `

@@ -2,7 +2,7 @@
 // database and until when. The holder renews it; anyone may take it once it expires or its owner is
 // gone (the engine decides "gone": src/core/owner.ts).
 import type { Db } from './open.ts';
-import type { LeaseHolder } from '../types.ts';
+import type { AcquireLease, LeaseHolder } from '../types.ts';
 
 interface LeaseRow {
   owner: string;
@@ -17,15 +17,6 @@ export function readLease(db: Db): LeaseHolder | undefined {
     | LeaseRow
     | undefined;
   return row && { owner: row.owner, pid: row.pid, hostname: row.hostname, acquiredAt: row.acquired_at, expiresAt: row.expires_at };
-}
-
-export interface AcquireLease {
-  owner: string;
-  pid: number;
-  hostname: string;
-  ttlMs: number;
-  now: number;
-  isOwnerGone(owner: string): boolean;
 }
 
 /** Takes or renews the lease. Returns true when `owner` holds it afterwards. */

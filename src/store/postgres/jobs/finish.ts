@@ -1,7 +1,7 @@
 // Ending an attempt. Every UPDATE here is guarded by `id = ... AND lease_token = ...`: only the
 // holder of the current lease can complete or fail a job, so a runner whose lease expired (and
 // whose job another runner re-claimed) cannot overwrite the newer attempt.
-import type { QueueJobStatus } from '../../../queue/types.ts';
+import type { AttemptEnd } from '../../claims.ts';
 import { appendErrorLog, type JobRow } from '../../job-rows.ts';
 import type { ProgressWrite, RunRef } from '../../types.ts';
 import type { Db } from '../db.ts';
@@ -66,20 +66,6 @@ export async function completeJobs(db: Db, items: readonly Completion[], now: nu
     owner,
   ]);
   return new Set(rows.map((r) => r.id));
-}
-
-export interface AttemptEnd {
-  id: string;
-  token: string;
-  /** pending (retry, or released without counting the attempt), failed or cancelled. */
-  status: Exclude<QueueJobStatus, 'processing' | 'completed'>;
-  /** For pending: when to run again. */
-  runAt?: number;
-  /** Give the attempt back (shutdown, a neighbour's timeout): it did not fail on its own. */
-  uncount?: boolean;
-  /** Appended to the error log (and set as last_error) when present. */
-  error?: { attempt: number; message: string };
-  now: number;
 }
 
 // Locks the row, so the error log appended to is the current one and the write below cannot lose

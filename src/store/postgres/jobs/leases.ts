@@ -9,6 +9,7 @@
 // can claim the job, and only the token holder can complete it.
 import type { JobRow } from '../../job-rows.ts';
 import type { Recovered } from '../../types.ts';
+import { recoveryOf } from '../../recovery.ts';
 import type { Db } from '../db.ts';
 import { endRun } from '../runs/queue-runs.ts';
 import { endAttempt } from './finish.ts';
@@ -63,12 +64,7 @@ export async function recoverStale(db: Db, now: number, isGone: (owner: string |
   const stale = await db.rows<Stale>(STALE, [now, gone]);
   const recovered: Recovered[] = [];
   for (const job of stale) {
-    const reason = job.lease_expires_at !== null && job.lease_expires_at < now ? 'lease_expired' : 'owner_gone';
-    const status: Recovered['status'] = job.cancel_requested ? 'cancelled' : job.attempts >= job.max_attempts ? 'failed' : 'pending';
-    const message =
-      reason === 'lease_expired'
-        ? `Attempt ${job.attempts} abandoned: its lease expired (the runner ${job.lease_owner ?? '?'} stopped renewing it)`
-        : `Attempt ${job.attempts} abandoned: the process running it (${job.lease_owner ?? '?'}) is gone`;
+    const { reason, status, message } = recoveryOf(job, now);
     const runId = await endAttempt(db, {
       id: job.id,
       token: job.lease_token!,

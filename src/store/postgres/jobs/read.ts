@@ -3,8 +3,9 @@
 // planner matches a partial index (WHERE status = 'failed') only against a literal, and the
 // statements are prepared, whose generic plans never see a parameter's value.
 import { QUEUE_STATUSES, type ListFilter, type QueueCounts, type QueueJobStatus } from '../../../queue/types.ts';
-import { toQueueJob, type JobRow } from '../../job-rows.ts';
-import { LIST_PREVIEW_CHARS, LIST_VALUE_MAX_BYTES, cutErrorLog, cutMessage, summaryOf, type ListedJobField, type ListedQueueJob } from '../../list-bounds.ts';
+import type { JobRow } from '../../job-rows.ts';
+import { LIST_PREVIEW_CHARS, LIST_VALUE_MAX_BYTES, type ListedQueueJob } from '../../list-bounds.ts';
+import { toListedJob, type ListJobRow } from '../../listed-rows.ts';
 import type { Db } from '../db.ts';
 
 export async function jobById(db: Db, id: string): Promise<JobRow | undefined> {
@@ -60,40 +61,6 @@ const LIST_COLUMNS = [
   `substr(${newest} ->> 'message', 1, ${LIST_PREVIEW_CHARS}) AS newest_message`,
 ].join(', ');
 
-interface ListRow extends Omit<JobRow, 'error_log'> {
-  payload_bytes: number | null;
-  result_bytes: number | null;
-  last_error_bytes: number | null;
-  error_log: string | null;
-  error_log_bytes: number;
-  newest_at: string | null;
-  newest_attempt: number | null;
-  newest_message_bytes: number | null;
-  newest_message: string | null;
-}
-
-function toListedJob(row: ListRow): ListedQueueJob {
-  const cut: ListedJobField[] = [];
-  const big = (bytes: number | null) => bytes !== null && bytes > MAX;
-  const job: ListedQueueJob = toQueueJob({
-    ...row,
-    payload: big(row.payload_bytes) ? null : row.payload,
-    result: big(row.result_bytes) ? null : row.result,
-    last_error: big(row.last_error_bytes) ? null : row.last_error,
-    error_log: row.error_log ?? '[]',
-  });
-  if (big(row.payload_bytes)) (job.payload = summaryOf(row.payload_bytes!, row.payload ?? ''), cut.push('payload'));
-  if (big(row.result_bytes)) (job.result = summaryOf(row.result_bytes!, row.result ?? ''), cut.push('result'));
-  if (row.error_log === null) {
-    const entry = row.newest_at === null ? undefined : { at: row.newest_at, attempt: row.newest_attempt ?? 0, message: row.newest_message ?? '' };
-    job.errorLog = cutErrorLog(entry, row.newest_message_bytes ?? 0);
-    cut.push('errorLog');
-  }
-  if (big(row.last_error_bytes)) (job.lastError = cutMessage(row.last_error ?? '', row.last_error_bytes!), cut.push('lastError'));
-  if (cut.length) job.truncated = cut;
-  return job;
-}
-
 /** A filtered page, newest first, values bounded as above, with the total matching the filter. */
 export async function listJobs(db: Db, filter: ListFilter): Promise<{ jobs: ListedQueueJob[]; total: number }> {
   const where: string[] = [];
@@ -103,7 +70,7 @@ export async function listJobs(db: Db, filter: ListFilter): Promise<{ jobs: List
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   // Ids are UUIDv7 (COLLATE "C"), so id order is creation order: newest first is id DESC.
   const n = params.length;
-  const rows = await db.rows<ListRow>(`SELECT ${LIST_COLUMNS} FROM ns.queue_jobs ${clause} ORDER BY id DESC LIMIT $${n + 1} OFFSET $${n + 2}`, [
+  const rows = await db.rows<ListJobRow>(`SELECT ${LIST_COLUMNS} FROM ns.queue_jobs ${clause} ORDER BY id DESC LIMIT $${n + 1} OFFSET $${n + 2}`, [
     ...params,
     filter.limit,
     filter.offset ?? 0,

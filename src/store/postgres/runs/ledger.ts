@@ -3,7 +3,8 @@
 // from started_at, so id order is start order: "newest first" is id DESC, on the primary key.
 import { uuidv7, uuidv7Prefix } from '../../../core/ids.ts';
 import type { FinalStatus, JobRun, RunCountFilter, RunFilter, RunStatus } from '../../../runs/types.ts';
-import { LIST_PREVIEW_CHARS, LIST_VALUE_MAX_BYTES, cutMessage, summaryOf, type ListedJobRun, type ListedRunField } from '../../list-bounds.ts';
+import { LIST_PREVIEW_CHARS, LIST_VALUE_MAX_BYTES, type ListedJobRun } from '../../list-bounds.ts';
+import { toListedRun, type ListRunRow } from '../../listed-rows.ts';
 import { toJobRun, type RunRow } from '../../run-rows.ts';
 import type { FinishRunInput, StartRunInput, StartRunResult } from '../../types.ts';
 import type { Db } from '../db.ts';
@@ -74,18 +75,6 @@ const bounded = (col: string) =>
   `octet_length(${col}) AS ${col}_bytes, CASE WHEN octet_length(${col}) <= ${MAX} THEN ${col} ELSE substr(${col}, 1, ${LIST_PREVIEW_CHARS}) END AS ${col}`;
 const LIST_COLUMNS = `id, name, status, trigger, started_at, ended_at, duration_ms, job_id, trace_id, owner, ${bounded('details')}, ${bounded('error')}`;
 
-type ListRow = RunRow & { details_bytes: number | null; error_bytes: number | null };
-
-function toListedRun(row: ListRow): ListedJobRun {
-  const big = (bytes: number | null) => bytes !== null && bytes > MAX;
-  const run: ListedJobRun = toJobRun({ ...row, details: big(row.details_bytes) ? null : row.details, error: big(row.error_bytes) ? null : row.error });
-  const cut: ListedRunField[] = [];
-  if (big(row.details_bytes)) (run.details = { ...summaryOf(row.details_bytes!, row.details ?? '') }, cut.push('details'));
-  if (big(row.error_bytes)) (run.error = cutMessage(row.error ?? '', row.error_bytes!), cut.push('error'));
-  if (cut.length) run.truncated = cut;
-  return run;
-}
-
 /** The WHERE clause of a run filter (listRuns and countRuns share it), with its parameters. */
 function runConditions(filter: RunCountFilter & Pick<RunFilter, 'order' | 'afterId'>): { where: string; params: unknown[] } {
   const where: string[] = [];
@@ -108,7 +97,7 @@ function runConditions(filter: RunCountFilter & Pick<RunFilter, 'order' | 'after
 export async function listRuns(db: Db, filter: RunFilter): Promise<ListedJobRun[]> {
   const { where, params } = runConditions(filter);
   const n = params.length;
-  const rows = await db.rows<ListRow>(
+  const rows = await db.rows<ListRunRow>(
     `SELECT ${LIST_COLUMNS} FROM ns.job_runs ${where} ORDER BY id ${filter.order === 'oldest' ? 'ASC' : 'DESC'} LIMIT $${n + 1} OFFSET $${n + 2}`,
     [...params, filter.limit, filter.offset ?? 0],
   );

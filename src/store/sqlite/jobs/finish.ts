@@ -2,7 +2,7 @@
 // of the current lease can complete or fail a job, so a runner whose lease expired (and whose job
 // another runner re-claimed) cannot overwrite the newer attempt.
 import type { Db } from '../open.ts';
-import type { QueueJobStatus } from '../../../queue/types.ts';
+import type { AttemptEnd } from '../../claims.ts';
 import { appendErrorLog, type JobRow } from '../../job-rows.ts';
 import type { ProgressWrite } from '../../types.ts';
 import { stmt } from '../statements.ts';
@@ -31,20 +31,6 @@ export function completeJobs(db: Db, items: readonly Completion[], now: number):
   if (items.length === 0) return [];
   const json = JSON.stringify(items.map((c) => [c.id, c.token, c.result, c.processed, c.total]));
   return stmt(db, COMPLETE).all({ items: json, now }) as { id: string; run_id: string }[];
-}
-
-export interface AttemptEnd {
-  id: string;
-  token: string;
-  /** pending (retry, or released without counting the attempt), failed or cancelled. */
-  status: Exclude<QueueJobStatus, 'processing' | 'completed'>;
-  /** For pending: when to run again. */
-  runAt?: number;
-  /** Give the attempt back (shutdown, a neighbour's timeout): it did not fail on its own. */
-  uncount?: boolean;
-  /** Appended to the error log (and set as last_error) when present. */
-  error?: { attempt: number; message: string };
-  now: number;
 }
 
 const END = `

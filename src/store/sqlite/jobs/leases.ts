@@ -12,6 +12,7 @@ import { endAttempt } from './finish.ts';
 import type { JobRow } from '../../job-rows.ts';
 import { endRun } from '../runs/queue-runs.ts';
 import type { Recovered } from '../../types.ts';
+import { recoveryOf } from '../../recovery.ts';
 import { stmt } from '../statements.ts';
 
 export interface Held {
@@ -65,12 +66,7 @@ export function recoverStale(db: Db, now: number, isGone: (owner: string | null)
   ).all({ now, gone: JSON.stringify(gone) }) as Stale[];
   const recovered: Recovered[] = [];
   for (const job of stale) {
-    const reason = job.lease_expires_at !== null && job.lease_expires_at < now ? 'lease_expired' : 'owner_gone';
-    const status: Recovered['status'] = job.cancel_requested ? 'cancelled' : job.attempts >= job.max_attempts ? 'failed' : 'pending';
-    const message =
-      reason === 'lease_expired'
-        ? `Attempt ${job.attempts} abandoned: its lease expired (the runner ${job.lease_owner ?? '?'} stopped renewing it)`
-        : `Attempt ${job.attempts} abandoned: the process running it (${job.lease_owner ?? '?'}) is gone`;
+    const { reason, status, message } = recoveryOf(job, now);
     const runId = endAttempt(db, {
       id: job.id,
       token: job.lease_token!,

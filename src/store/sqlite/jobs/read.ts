@@ -4,8 +4,9 @@
 // never for a bound parameter. See the index comments in src/store/sqlite/migrations/.
 import type { Db } from '../open.ts';
 import { QUEUE_STATUSES, type ListFilter, type QueueCounts, type QueueJobStatus } from '../../../queue/types.ts';
-import { toQueueJob, type JobRow } from '../../job-rows.ts';
-import { LIST_PREVIEW_CHARS, LIST_VALUE_MAX_BYTES, cutErrorLog, cutMessage, summaryOf, type ListedJobField, type ListedQueueJob } from '../../list-bounds.ts';
+import type { JobRow } from '../../job-rows.ts';
+import { LIST_PREVIEW_CHARS, LIST_VALUE_MAX_BYTES, type ListedQueueJob } from '../../list-bounds.ts';
+import { toListedJob, type ListJobRow } from '../../listed-rows.ts';
 import { stmt } from '../statements.ts';
 
 export function jobById(db: Db, id: string): JobRow | undefined {
@@ -44,40 +45,6 @@ const LIST_COLUMNS = [
   `CASE WHEN octet_length(error_log) > ${MAX} THEN substr(json_extract(error_log, '$[#-1].message'), 1, ${LIST_PREVIEW_CHARS}) END AS newest_message`,
 ].join(', ');
 
-interface ListRow extends Omit<JobRow, 'error_log'> {
-  payload_bytes: number | null;
-  result_bytes: number | null;
-  last_error_bytes: number | null;
-  error_log: string | null;
-  error_log_bytes: number;
-  newest_at: string | null;
-  newest_attempt: number | null;
-  newest_message_bytes: number | null;
-  newest_message: string | null;
-}
-
-function toListedJob(row: ListRow): ListedQueueJob {
-  const cut: ListedJobField[] = [];
-  const big = (bytes: number | null) => bytes !== null && bytes > MAX;
-  const job: ListedQueueJob = toQueueJob({
-    ...row,
-    payload: big(row.payload_bytes) ? null : row.payload,
-    result: big(row.result_bytes) ? null : row.result,
-    last_error: big(row.last_error_bytes) ? null : row.last_error,
-    error_log: row.error_log ?? '[]',
-  });
-  if (big(row.payload_bytes)) (job.payload = summaryOf(row.payload_bytes!, row.payload ?? ''), cut.push('payload'));
-  if (big(row.result_bytes)) (job.result = summaryOf(row.result_bytes!, row.result ?? ''), cut.push('result'));
-  if (row.error_log === null) {
-    const newest = row.newest_at === null ? undefined : { at: row.newest_at, attempt: row.newest_attempt ?? 0, message: row.newest_message ?? '' };
-    job.errorLog = cutErrorLog(newest, row.newest_message_bytes ?? 0);
-    cut.push('errorLog');
-  }
-  if (big(row.last_error_bytes)) (job.lastError = cutMessage(row.last_error ?? '', row.last_error_bytes!), cut.push('lastError'));
-  if (cut.length) job.truncated = cut;
-  return job;
-}
-
 /** A filtered page, newest first, values bounded as above (see src/store/list-bounds.ts). */
 export function listJobs(db: Db, filter: ListFilter): { jobs: ListedQueueJob[]; total: number } {
   const where: string[] = [];
@@ -88,7 +55,7 @@ export function listJobs(db: Db, filter: ListFilter): { jobs: ListedQueueJob[]; 
   if (filter.type) (where.push('type = ?'), params.push(filter.type));
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   // Ids are UUIDv7, so id order is creation order: newest first is id DESC.
-  const rows = stmt(db, `SELECT ${LIST_COLUMNS} FROM ${from} ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...params, filter.limit, filter.offset ?? 0) as ListRow[];
+  const rows = stmt(db, `SELECT ${LIST_COLUMNS} FROM ${from} ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...params, filter.limit, filter.offset ?? 0) as ListJobRow[];
   return { jobs: rows.map(toListedJob), total: countWhere(db, where, params) };
 }
 

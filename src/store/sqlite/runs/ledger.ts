@@ -6,7 +6,8 @@ import { uuidv7, uuidv7Prefix } from '../../../core/ids.ts';
 import type { Db } from '../open.ts';
 import type { FinalStatus, JobRun, RunCountFilter, RunFilter, RunStatus } from '../../../runs/types.ts';
 import { toJobRun, type RunRow } from '../../run-rows.ts';
-import { LIST_PREVIEW_CHARS, LIST_VALUE_MAX_BYTES, cutMessage, summaryOf, type ListedJobRun, type ListedRunField } from '../../list-bounds.ts';
+import { LIST_PREVIEW_CHARS, LIST_VALUE_MAX_BYTES, type ListedJobRun } from '../../list-bounds.ts';
+import { toListedRun, type ListRunRow } from '../../listed-rows.ts';
 import type { FinishRunInput, StartRunInput, StartRunResult } from '../../types.ts';
 
 export type { FinalStatus };
@@ -79,16 +80,6 @@ const bounded = (col: string) =>
   `octet_length(${col}) AS ${col}_bytes, CASE WHEN octet_length(${col}) <= ${MAX} THEN ${col} ELSE substr(${col}, 1, ${LIST_PREVIEW_CHARS}) END AS ${col}`;
 const LIST_COLUMNS = `id, name, status, trigger, started_at, ended_at, duration_ms, job_id, trace_id, owner, ${bounded('details')}, ${bounded('error')}`;
 
-function toListedRun(row: RunRow & { details_bytes: number | null; error_bytes: number | null }): ListedJobRun {
-  const big = (bytes: number | null) => bytes !== null && bytes > MAX;
-  const run: ListedJobRun = toJobRun({ ...row, details: big(row.details_bytes) ? null : row.details, error: big(row.error_bytes) ? null : row.error });
-  const cut: ListedRunField[] = [];
-  if (big(row.details_bytes)) (run.details = { ...summaryOf(row.details_bytes!, row.details ?? '') }, cut.push('details'));
-  if (big(row.error_bytes)) (run.error = cutMessage(row.error ?? '', row.error_bytes!), cut.push('error'));
-  if (cut.length) run.truncated = cut;
-  return run;
-}
-
 /** The WHERE clause of a run filter (listRuns and countRuns share it). */
 function runConditions(filter: RunCountFilter & Pick<RunFilter, 'order' | 'afterId'>): { where: string; params: unknown[] } {
   const where: string[] = [];
@@ -112,7 +103,7 @@ function runConditions(filter: RunCountFilter & Pick<RunFilter, 'order' | 'after
 export function listRuns(db: Db, filter: RunFilter): ListedJobRun[] {
   const { where, params } = runConditions(filter);
   const sql = `SELECT ${LIST_COLUMNS} FROM nightshift_job_runs ${where} ORDER BY id ${filter.order === 'oldest' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`;
-  const rows = db.prepare(sql).all(...params, filter.limit, filter.offset ?? 0) as (RunRow & { details_bytes: number | null; error_bytes: number | null })[];
+  const rows = db.prepare(sql).all(...params, filter.limit, filter.offset ?? 0) as ListRunRow[];
   return rows.map(toListedRun);
 }
 
